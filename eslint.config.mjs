@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 // The hexagon (docs/ARCHITECTURE.md), enforced per package by Nx tags.
-const testFiles = ['**/*.test.ts', '**/test/**/*.ts', '**/testing/**/*.ts'];
+const testFiles = ['**/*.test.ts', '**/*.contract.ts', '**/test/**/*.ts', '**/contracts/**/*.ts'];
 const depConstraints = [
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:strategy', onlyDependOnLibsWithTags: ['type:domain'] },

@@ -1,0 +1,47 @@
+import type { IterationError, IterationStep } from './errors.js';
+import type { SuccessLevel } from './levels.js';
+import type { StrategyMetrics } from './metrics.js';
+
+export type StrategySource = 'llm' | 'factor_graph';
+
+/** What one LLM call (or the sum of one iteration's attempts) cost. */
+export interface LlmUsage {
+  readonly model: string;
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  readonly costUsd: number;
+  readonly cached: boolean;
+  readonly attempts: number;
+  readonly latencyMs: number;
+}
+
+/** Milliseconds spent in each step that ran. */
+export type StepTimings = Readonly<Partial<Record<IterationStep, number>>>;
+
+/** The stored account of one iteration — failures included. Records are appended, never rewritten. */
+export interface IterationRecord {
+  readonly runId: string;
+  readonly iteration: number;
+  readonly source: StrategySource;
+  /** Canonical source of the strategy, when one was produced. */
+  readonly strategyCode: string | null;
+  readonly strategyId: string | null;
+  readonly parentId: string | null;
+  readonly mutationOperator: string | null;
+  readonly generation: number | null;
+  readonly metrics: StrategyMetrics;
+  /** Metrics on the holdout period, when the run names a split date. */
+  readonly holdoutMetrics: StrategyMetrics | null;
+  readonly level: SuccessLevel;
+  readonly error: IterationError | null;
+  readonly championUpdated: boolean;
+  readonly feedbackUsed: string;
+  readonly timings: StepTimings;
+  readonly llmUsage: LlmUsage | null;
+  /** ISO-8601 time the record was built, from the injected clock. */
+  readonly timestamp: string;
+}
+
+export function isSuccessful(record: IterationRecord): boolean {
+  return record.level >= 1 && record.error === null;
+}

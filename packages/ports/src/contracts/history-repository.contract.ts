@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ChampionRepository, HistoryRepository } from '../history-repository.port.js';
+import { sampleChampion, sampleFailureRecord, sampleRecord } from './fixtures.js';
+
+export interface HistoryRepositoryFixture {
+  readonly history: HistoryRepository;
+  readonly champions: ChampionRepository;
+  /** Called once per test; each test uses its own run ids. */
+  readonly teardown?: () => Promise<void>;
+}
+
+const freshRun = (): string => `run-${randomUUID()}`;
+
+/**
+ * The behaviour every history/champion storage adapter must have. Call it from the adapter's own test
+ * file: `describeHistoryRepositoryContract('pglite', async () => ({ history, champions }))`.
+ */
+export function describeHistoryRepositoryContract(name: string, setup: () => Promise<HistoryRepositoryFixture>): void {
+  describe(`HistoryRepository contract: ${name}`, () => {
+    const withFixture = (fn: (f: HistoryRepositoryFixture) => Promise<void>) => async () => {
+      const fixture = await setup();
+      try {
+        await fn(fixture);
+      } finally {
+        await fixture.teardown?.();
+      }
+    };
+
+    it('allocates iteration numbers 0, 1, 2 … independently per run', withFixture(async ({ history }) => {
+      const [a, b] = [freshRun(), freshRun()];
+      const got = [
+        (await history.allocateIteration(a))._unsafeUnwrap(),
+        (await history.allocateIteration(a))._unsafeUnwrap(),
+        (await history.allocateIteration(b))._unsafeUnwrap(),
+        (await history.allocateIteration(a))._unsafeUnwrap(),
+      ];
+      expect(got).toEqual([0, 1, 0, 2]);
+    }));
+
+    it('round-trips every field of a record, failures and unicode included', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      const success = sampleRecord({ runId, iteration: 0 });
+      const failure = sampleFailureRecord({ runId, iteration: 1 });
+      (await history.append(success))._unsafeUnwrap();
+      (await history.append(failure))._unsafeUnwrap();
+      expect((await history.recent(runId, 5))._unsafeUnwrap()).toEqual([success, failure]);
+    }));
+
+    it('returns the newest n records oldest first, pages ascending and counts', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      for (let i = 0; i < 8; i += 1) (await history.append(sampleRecord({ runId, iteration: i })))._unsafeUnwrap();
+      (await history.append(sampleRecord({ runId: freshRun(), iteration: 0 })))._unsafeUnwrap();
+      expect((await history.recent(runId, 3))._unsafeUnwrap().map((r) => r.iteration)).toEqual([5, 6, 7]);
+      expect((await history.recent(runId, 50))._unsafeUnwrap().map((r) => r.iteration)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect((await history.page(runId, { offset: 2, limit: 3 }))._unsafeUnwrap().map((r) => r.iteration)).toEqual([2, 3, 4]);
+      expect((await history.count(runId))._unsafeUnwrap()).toBe(8);
+      expect((await history.recent(freshRun(), 5))._unsafeUnwrap()).toEqual([]);
+    }));
+
+    it('refuses a second record with the same run and iteration, keeping the first', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      const first = sampleRecord({ runId, iteration: 3 });
+      (await history.append(first))._unsafeUnwrap();
+      const second = await history.append(sampleRecord({ runId, iteration: 3, feedbackUsed: 'other' }));
+      expect(second._unsafeUnwrapErr().kind).toBe('storage_duplicate');
+      expect((await history.recent(runId, 5))._unsafeUnwrap()).toEqual([first]);
+    }));
+
+    it('stores a record and its champion change together', withFixture(async ({ history, champions }) => {
+      const runId = freshRun();
+      const champion = sampleChampion({ runId, version: 1, iteration: 0 });
+      (await history.append(sampleRecord({ runId, iteration: 0, championUpdated: true }), { expectedVersion: 0, next: champion }))._unsafeUnwrap();
+      expect((await champions.get(runId))._unsafeUnwrap()).toEqual(champion);
+    }));
+
+    it('rejects a stale champion change and stores neither record nor champion', withFixture(async ({ history, champions }) => {
+      const runId = freshRun();
+      const first = sampleChampion({ runId, version: 1 });
+      (await champions.compareAndSet(runId, 0, first))._unsafeUnwrap();
+      const stale = await history.append(sampleRecord({ runId, iteration: 0, championUpdated: true }), {
+        expectedVersion: 0,
+        next: sampleChampion({ runId, version: 1, strategyId: '0000000000000001' }),
+      });
+      const error = stale._unsafeUnwrapErr();
+      expect(error.kind).toBe('champion_conflict');
+      expect((await history.count(runId))._unsafeUnwrap()).toBe(0);
+      expect((await champions.get(runId))._unsafeUnwrap()).toEqual(first);
+    }));
+
+    it('loses nothing under 20 concurrent allocate + append calls', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const iteration = (await history.allocateIteration(runId))._unsafeUnwrap();
+          (await history.append(sampleRecord({ runId, iteration })))._unsafeUnwrap();
+        }),
+      );
+      const all = (await history.page(runId, { offset: 0, limit: 100 }))._unsafeUnwrap();
+      expect(all.map((r) => r.iteration)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    }));
+  });
+
+  describe(`ChampionRepository contract: ${name}`, () => {
+    it('has no champion for a new run, then compare-and-sets by version', async () => {
+      const { champions, teardown } = await setup();
+      try {
+        const runId = freshRun();
+        expect((await champions.get(runId))._unsafeUnwrap()).toBeNull();
+        const v1 = sampleChampion({ runId, version: 1 });
+        (await champions.compareAndSet(runId, 0, v1))._unsafeUnwrap();
+        const v2 = sampleChampion({ runId, version: 2, strategyId: '00000000000000aa', iteration: 4 });
+        (await champions.compareAndSet(runId, 1, v2))._unsafeUnwrap();
+        expect((await champions.get(runId))._unsafeUnwrap()).toEqual(v2);
+        const conflict = (await champions.compareAndSet(runId, 1, sampleChampion({ runId, version: 2 })))._unsafeUnwrapErr();
+        expect(conflict).toMatchObject({ kind: 'champion_conflict', expectedVersion: 1, actualVersion: 2 });
+        expect((await champions.get(runId))._unsafeUnwrap()).toEqual(v2);
+      } finally {
+        await teardown?.();
+      }
+    });
+  });
+}

@@ -1,0 +1,28 @@
+import type { ResultAsync } from 'neverthrow';
+import type { Champion } from '@alphaloop/domain';
+
+export interface GenerateStrategyInput {
+  readonly runId: string;
+  readonly iteration: number;
+  /** The strategy to mutate; `null` → the template strategy. Whoever wrote it (LLM or factor graph). */
+  readonly champion: Champion | null;
+}
+
+export interface GeneratedStrategy {
+  /** Canonical source of the new strategy. */
+  readonly code: string;
+  readonly strategyId: string;
+  /** Id of the strategy it was derived from (`null` for the template itself). */
+  readonly parentId: string | null;
+  readonly operator: string;
+  readonly generation: number;
+}
+
+export type StrategyGeneratorError =
+  | { readonly kind: 'generator_invalid_parent'; readonly message: string }
+  | { readonly kind: 'generator_exhausted'; readonly message: string };
+
+/** Produces strategies without an LLM: mutations of the champion or of the template. */
+export interface StrategyGeneratorPort {
+  generate(input: GenerateStrategyInput): ResultAsync<GeneratedStrategy, StrategyGeneratorError>;
+}
