@@ -1,1 +1,13 @@
-export {};
+export type { FactorGraph, GraphNode, NodeId, NodeType, ParamValue, Resample, SimOptions, TradeAt, ValueType } from './graph/types.js';
+export {
+  OPERATION_CATALOGUE,
+  operationSpec,
+  resultTypeOf,
+  type ArgSpec,
+  type OperationCategory,
+  type OperationKind,
+  type OperationSpec,
+  type ParamBound,
+  type ParamSpec,
+} from './catalogue/operations.js';
+export { DEFAULT_SIM_OPTIONS, RESAMPLE_VALUES, SIM_OPTION_SPECS, TRADE_AT_VALUES, type SimOptionSpec } from './catalogue/sim-options.js';
