@@ -9,7 +9,7 @@ export interface SourcePolicy {
 
 export const DEFAULT_SOURCE_POLICY: SourcePolicy = { innovationRate: 100, maxConsecutiveLlmFailures: 3 };
 
-export type SourceReason = 'llm_not_configured' | 'llm_failure_fallback' | 'innovation_rate';
+export type SourceReason = 'llm_not_configured' | 'llm_failure_fallback' | 'llm_budget_exhausted' | 'innovation_rate';
 
 export interface SourceDecision {
   readonly source: StrategySource;

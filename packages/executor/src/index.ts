@@ -1,1 +1,9 @@
-export {};
+export * from './executor-config.js';
+export * from './error-mapping.js';
+export * from './guard.js';
+export * from './history-cache.js';
+export * from './iteration-draft.js';
+export * from './iteration-result.js';
+export * from './iteration-executor.js';
+export * from './learning-loop.js';
+export * from './bind-executor.js';

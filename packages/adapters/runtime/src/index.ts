@@ -1,0 +1,3 @@
+export * from './seeded-random.js';
+export * from './system-clock.js';
+export * from './pino-logger.js';

@@ -1,0 +1,42 @@
+import {
+  DEFAULT_CHAMPION_POLICY,
+  DEFAULT_SANITY_RANGES,
+  DEFAULT_SOURCE_POLICY,
+  DEFAULT_STALENESS_POLICY,
+  type ChampionPolicy,
+  type SanityRanges,
+  type SourcePolicy,
+  type StalenessPolicy,
+} from '@alphaloop/domain';
+
+export interface ExecutorConfig {
+  readonly runId: string;
+  /** Records the feedback and the LLM prompt look back on. */
+  readonly historyWindow: number;
+  readonly source: SourcePolicy;
+  readonly champion: ChampionPolicy;
+  readonly staleness: StalenessPolicy;
+  readonly sanity: SanityRanges;
+  /** How often a save re-decides after losing a champion compare-and-set to another writer. */
+  readonly maxChampionConflictRetries: number;
+}
+
+export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly runId: string }): ExecutorConfig {
+  return {
+    historyWindow: 5,
+    source: DEFAULT_SOURCE_POLICY,
+    champion: DEFAULT_CHAMPION_POLICY,
+    staleness: DEFAULT_STALENESS_POLICY,
+    sanity: DEFAULT_SANITY_RANGES,
+    maxChampionConflictRetries: 5,
+    ...overrides,
+  };
+}
+
+/** Tokens of the executor's own injectables (the ports' tokens live in @alphaloop/ports). */
+export const EXECUTOR_TOKENS = {
+  Config: Symbol.for('alphaloop.executor.Config'),
+  HistoryCache: Symbol.for('alphaloop.executor.HistoryCache'),
+  IterationExecutor: Symbol.for('alphaloop.executor.IterationExecutor'),
+  LearningLoop: Symbol.for('alphaloop.executor.LearningLoop'),
+} as const;

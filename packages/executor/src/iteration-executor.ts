@@ -1,0 +1,322 @@
+import { inject, injectable } from 'inversify';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import {
+  checkStaleness,
+  classify,
+  consecutiveLlmFailures,
+  decideChampion,
+  decideSource,
+  generateFeedback,
+  isStalenessCheckDue,
+  validateMetrics,
+  type IterationError,
+  type IterationRecord,
+  type IterationStep,
+  type StalenessReport,
+} from '@alphaloop/domain';
+import {
+  TOKENS,
+  type BacktestOutcome,
+  type BacktestPort,
+  type ChampionChange,
+  type ChampionRepository,
+  type ClockPort,
+  type HistoryRepository,
+  type LlmError,
+  type LlmPort,
+  type LoggerPort,
+  type MarketDataPort,
+  type RandomPort,
+  type StrategyGeneratorPort,
+} from '@alphaloop/ports';
+import { describeThrown, toIterationError, type AdapterThrew } from './error-mapping.js';
+import { EXECUTOR_TOKENS, type ExecutorConfig } from './executor-config.js';
+import { guardPort } from './guard.js';
+import { HistoryCache, HISTORY_CACHE_CAPACITY } from './history-cache.js';
+import { IterationDraft, type Candidate } from './iteration-draft.js';
+import type { IterationResult } from './iteration-result.js';
+
+const lift = <T>(result: Result<T, IterationError>): ResultAsync<T, IterationError> => new ResultAsync(Promise.resolve(result));
+
+/**
+ * One iteration in ten steps. `execute` never rejects: every failure becomes a level-0 record with
+ * its category, message and step, and that record is stored like any other.
+ */
+@injectable()
+export class IterationExecutor {
+  constructor(
+    @inject(TOKENS.Llm) private readonly llm: LlmPort,
+    @inject(TOKENS.StrategyGenerator) private readonly generator: StrategyGeneratorPort,
+    @inject(TOKENS.Backtest) private readonly backtest: BacktestPort,
+    @inject(TOKENS.HistoryRepository) private readonly history: HistoryRepository,
+    @inject(TOKENS.ChampionRepository) private readonly champions: ChampionRepository,
+    @inject(TOKENS.MarketData) private readonly marketData: MarketDataPort,
+    @inject(TOKENS.Clock) private readonly clock: ClockPort,
+    @inject(TOKENS.Random) private readonly random: RandomPort,
+    @inject(TOKENS.Logger) private readonly logger: LoggerPort,
+    @inject(EXECUTOR_TOKENS.HistoryCache) private readonly cache: HistoryCache,
+    @inject(EXECUTOR_TOKENS.Config) private readonly config: ExecutorConfig,
+  ) {}
+
+  async execute(iteration: number): Promise<IterationResult> {
+    const draft = new IterationDraft(this.config.runId, iteration);
+    try {
+      const steps = await this.loadHistory(draft)
+        .andThen(() => this.buildFeedback(draft))
+        .andThen(() => this.chooseSource(draft))
+        .andThen(() => this.generate(draft))
+        .andThen((candidate) => this.runBacktest(draft, candidate))
+        .andThen((outcome) => this.extractMetrics(draft, outcome))
+        .andThen(() => this.classifyResult(draft))
+        .andThen(() => this.decideChampionChange(draft));
+      const failure = steps.isErr() ? steps.error : null;
+      const change = steps.isOk() ? steps.value : null;
+      return await this.save(draft, failure, change);
+    } catch (thrown) {
+      // A defect in our own code: still account for the iteration.
+      return this.save(draft, { category: 'other', message: describeThrown(thrown), step: 'build_record' }, null);
+    }
+  }
+
+  // Step 1: the newest records (cached) and the current champion.
+  private loadHistory(draft: IterationDraft): ResultAsync<void, IterationError> {
+    return this.timed(draft, 'load_history', () =>
+      guardPort(() => this.cache.recent(this.config.historyWindow))
+        .andThen((recent) => {
+          draft.recent = recent;
+          return guardPort(() => this.champions.get(this.config.runId));
+        })
+        .map((champion) => {
+          draft.champion = champion;
+        })
+        .mapErr((e) => toIterationError(e, 'load_history')),
+    );
+  }
+
+  // Step 2: feedback on the previous result.
+  private buildFeedback(draft: IterationDraft): ResultAsync<void, IterationError> {
+    return this.timedSync(draft, 'feedback', () => {
+      draft.feedback = generateFeedback({ iteration: draft.iteration, recent: draft.recent, champion: draft.champion });
+      return ok(undefined);
+    });
+  }
+
+  // Step 3: LLM or factor graph.
+  private chooseSource(draft: IterationDraft): ResultAsync<void, IterationError> {
+    return this.timedSync(draft, 'decide_source', () => {
+      const decision = decideSource(
+        { llmConfigured: this.llm.configured, consecutiveLlmFailures: consecutiveLlmFailures(draft.recent) },
+        this.config.source,
+        () => this.random.next(),
+      );
+      draft.sourceDecision = decision;
+      draft.source = decision.source;
+      return ok(undefined);
+    });
+  }
+
+  // Step 4: a strategy from the chosen source.
+  private generate(draft: IterationDraft): ResultAsync<Candidate, IterationError> {
+    return this.timed(draft, 'generate', () => (draft.source === 'llm' ? this.generateWithLlm(draft) : this.generateWithFactorGraph(draft)));
+  }
+
+  private generateWithLlm(draft: IterationDraft): ResultAsync<Candidate, IterationError> {
+    return this.marketDescription().andThen((market) =>
+      guardPort(() =>
+        this.llm.proposeStrategy({
+          runId: this.config.runId,
+          iteration: draft.iteration,
+          feedback: draft.feedback?.text ?? '',
+          champion: draft.champion,
+          recent: draft.recent,
+          market,
+        }),
+      )
+        .map((proposal): Candidate => {
+          draft.llmUsage = proposal.usage;
+          return { source: 'llm', code: proposal.code, strategyId: null, parentId: null, operator: null, generation: null };
+        })
+        .orElse((error) => this.afterLlmFailure(draft, error)),
+    );
+  }
+
+  private afterLlmFailure(draft: IterationDraft, error: LlmError | AdapterThrew): ResultAsync<Candidate, IterationError> {
+    if ('usage' in error && error.usage) draft.llmUsage = error.usage;
+    if (error.kind !== 'llm_budget_exceeded') return lift<Candidate>(err(toIterationError(error, 'generate')));
+    // The budget is spent: finish this iteration without the LLM, then stop the run.
+    draft.stopReason = error.message;
+    draft.source = 'factor_graph';
+    draft.sourceDecision = { source: 'factor_graph', reason: 'llm_budget_exhausted', detail: error.message };
+    return this.generateWithFactorGraph(draft);
+  }
+
+  private generateWithFactorGraph(draft: IterationDraft): ResultAsync<Candidate, IterationError> {
+    return guardPort(() => this.generator.generate({ runId: this.config.runId, iteration: draft.iteration, champion: draft.champion }))
+      .map(
+        (made): Candidate => ({
+          source: 'factor_graph',
+          code: made.code,
+          strategyId: made.strategyId,
+          parentId: made.parentId,
+          operator: made.operator,
+          generation: made.generation,
+        }),
+      )
+      .mapErr((e) => toIterationError(e, 'generate'));
+  }
+
+  private marketDescription() {
+    return guardPort(() => this.marketData.describe()).mapErr((e): IterationError => ({
+      category: e.kind === 'adapter_threw' ? 'other' : 'data_missing',
+      message: e.message,
+      step: 'generate',
+    }));
+  }
+
+  // Step 5: parse, validate and backtest.
+  private runBacktest(draft: IterationDraft, candidate: Candidate): ResultAsync<BacktestOutcome, IterationError> {
+    draft.candidate = candidate;
+    return this.timed(draft, 'backtest', () =>
+      guardPort(() => this.backtest.run({ code: candidate.code }))
+        .map((outcome) => {
+          draft.strategyId = outcome.strategyId;
+          draft.canonicalCode = outcome.canonicalCode;
+          return outcome;
+        })
+        .mapErr((e) => toIterationError(e, 'backtest')),
+    );
+  }
+
+  // Step 6: metrics within their sanity ranges.
+  private extractMetrics(draft: IterationDraft, outcome: BacktestOutcome): ResultAsync<void, IterationError> {
+    return this.timedSync(draft, 'metrics', () =>
+      validateMetrics(outcome.metrics, this.config.sanity)
+        .map((metrics) => {
+          draft.metrics = metrics;
+          draft.holdoutMetrics = outcome.holdoutMetrics;
+        })
+        .mapErr((e): IterationError => ({ category: 'calculation', message: e.message, step: 'metrics' })),
+    );
+  }
+
+  // Step 7: success level.
+  private classifyResult(draft: IterationDraft): ResultAsync<void, IterationError> {
+    return this.timedSync(draft, 'classify', () => {
+      draft.level = classify(true, draft.metrics).level;
+      return ok(undefined);
+    });
+  }
+
+  // Step 8: the champion policy's decision (applied atomically with the save in step 10).
+  private decideChampionChange(draft: IterationDraft): ResultAsync<ChampionChange | null, IterationError> {
+    return this.timedSync(draft, 'champion', () => ok(this.championChange(draft)));
+  }
+
+  private championChange(draft: IterationDraft): ChampionChange | null {
+    const decision = decideChampion(
+      draft.champion,
+      { level: draft.level, metrics: draft.metrics, iteration: draft.iteration },
+      this.config.champion,
+    );
+    draft.championDecision = decision;
+    if (!decision.replace || draft.strategyId === null || draft.canonicalCode === null) return null;
+    const expectedVersion = draft.champion?.version ?? 0;
+    return {
+      expectedVersion,
+      next: {
+        runId: this.config.runId,
+        strategyId: draft.strategyId,
+        code: draft.canonicalCode,
+        source: draft.source,
+        metrics: draft.metrics,
+        iteration: draft.iteration,
+        version: expectedVersion + 1,
+      },
+    };
+  }
+
+  // Steps 9 and 10: build the record and store it (with the champion change, in one transaction).
+  private async save(draft: IterationDraft, failure: IterationError | null, firstChange: ChampionChange | null): Promise<IterationResult> {
+    let change = firstChange;
+    for (let attempt = 0; ; attempt += 1) {
+      const buildStart = this.clock.monotonic();
+      const record = draft.toRecord(failure, change !== null, new Date(this.clock.now()).toISOString());
+      draft.timings.build_record = this.clock.monotonic() - buildStart;
+      const saveStart = this.clock.monotonic();
+      const saved = await guardPort(() => this.history.append(record, change ?? undefined));
+      draft.saveMs = this.clock.monotonic() - saveStart;
+      if (saved.isOk()) {
+        this.cache.add(record);
+        if (change !== null) draft.champion = change.next;
+        return this.finish(draft, record, null);
+      }
+      const error = saved.error;
+      if (error.kind !== 'champion_conflict' || attempt >= this.config.maxChampionConflictRetries) {
+        this.logger.error('iteration record could not be stored', { iteration: draft.iteration, error: error.message });
+        return this.finish(draft, record, error.message);
+      }
+      // Another writer changed the champion: read it again and re-decide against it.
+      this.logger.info('champion changed concurrently; deciding again', { iteration: draft.iteration });
+      this.cache.invalidate();
+      const current = await guardPort(() => this.champions.get(this.config.runId));
+      if (current.isErr()) return this.finish(draft, record, current.error.message);
+      draft.champion = current.value;
+      change = this.championChange(draft);
+    }
+  }
+
+  private async finish(draft: IterationDraft, record: IterationRecord, storageError: string | null): Promise<IterationResult> {
+    const staleness = storageError === null ? await this.stalenessCheck(draft) : null;
+    this.logger.info('iteration finished', {
+      iteration: record.iteration,
+      source: record.source,
+      level: record.level,
+      sharpe: record.metrics.sharpe,
+      error: record.error?.message ?? null,
+      championUpdated: record.championUpdated,
+    });
+    return {
+      record,
+      stored: storageError === null,
+      storageError,
+      feedback: draft.feedback,
+      sourceDecision: draft.sourceDecision,
+      championDecision: draft.championDecision,
+      staleness,
+      stopReason: draft.stopReason,
+      saveMs: draft.saveMs,
+    };
+  }
+
+  private async stalenessCheck(draft: IterationDraft): Promise<StalenessReport | null> {
+    if (!isStalenessCheckDue(draft.iteration, this.config.staleness)) return null;
+    const recent = await this.cache.recent(HISTORY_CACHE_CAPACITY);
+    if (recent.isErr()) return null;
+    const sharpes = recent.value.filter((r) => r.level >= 2 && r.metrics.sharpe !== null).map((r) => r.metrics.sharpe as number);
+    const report = checkStaleness(draft.champion, sharpes, this.config.staleness);
+    if (report.stale) this.logger.warn(`champion may be stale: ${report.reason}`, { iteration: draft.iteration });
+    return report;
+  }
+
+  private timed<T>(draft: IterationDraft, step: IterationStep, run: () => ResultAsync<T, IterationError>): ResultAsync<T, IterationError> {
+    const start = this.clock.monotonic();
+    return new ResultAsync(
+      Promise.resolve(run()).then((result) => {
+        draft.timings[step] = this.clock.monotonic() - start;
+        return result;
+      }),
+    );
+  }
+
+  private timedSync<T>(draft: IterationDraft, step: IterationStep, run: () => Result<T, IterationError>): ResultAsync<T, IterationError> {
+    const start = this.clock.monotonic();
+    let result: Result<T, IterationError>;
+    try {
+      result = run();
+    } catch (thrown) {
+      result = err({ category: 'other', message: describeThrown(thrown), step });
+    }
+    draft.timings[step] = this.clock.monotonic() - start;
+    return lift(result);
+  }
+}
