@@ -240,8 +240,8 @@ export class IterationExecutor {
     let change = firstChange;
     for (let attempt = 0; ; attempt += 1) {
       const buildStart = this.clock.monotonic();
-      const record = draft.toRecord(failure, change !== null, new Date(this.clock.now()).toISOString());
-      draft.timings.build_record = this.clock.monotonic() - buildStart;
+      const built = draft.toRecord(failure, change !== null, new Date(this.clock.now()).toISOString());
+      const record = { ...built, timings: { ...built.timings, build_record: this.clock.monotonic() - buildStart } };
       const saveStart = this.clock.monotonic();
       const saved = await guardPort(() => this.history.append(record, change ?? undefined));
       draft.saveMs = this.clock.monotonic() - saveStart;

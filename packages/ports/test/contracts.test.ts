@@ -1,5 +1,5 @@
 import { describeHistoryRepositoryContract } from '../src/contracts/index.js';
-import { InMemoryHistory } from './in-memory-history.js';
+import { InMemoryHistory } from './doubles/in-memory-history.js';
 
 // The contract suites are themselves tested: a faithful in-memory double must pass them.
 describeHistoryRepositoryContract('in-memory double', async () => {

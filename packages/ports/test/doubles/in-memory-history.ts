@@ -7,7 +7,7 @@ import type {
   HistoryPage,
   HistoryRepository,
   StorageError,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 /** Test double: history and champion in memory, with the same semantics the contract demands. */
 export class InMemoryHistory implements HistoryRepository, ChampionRepository {

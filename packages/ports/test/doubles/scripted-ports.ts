@@ -1,0 +1,118 @@
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { metricsFrom, type RawMetrics } from '@alphaloop/domain';
+import type {
+  BacktestError,
+  BacktestOutcome,
+  BacktestPort,
+  BacktestRequest,
+  GeneratedStrategy,
+  GenerateStrategyInput,
+  LlmError,
+  LlmPort,
+  LlmProposal,
+  MarketDataDescription,
+  MarketDataError,
+  MarketDataPort,
+  StrategyGeneratorError,
+  StrategyGeneratorPort,
+  StrategyPromptInput,
+} from '../../src/index.js';
+
+export type LlmScriptStep = { readonly code: string } | { readonly error: LlmError } | { readonly throws: string };
+
+/** An LLM that plays a script (the last step repeats) and records every prompt input. */
+export class ScriptedLlm implements LlmPort {
+  readonly inputs: StrategyPromptInput[] = [];
+  readonly model: string | null;
+  private position = 0;
+
+  constructor(
+    private readonly script: readonly LlmScriptStep[],
+    readonly configured = true,
+  ) {
+    this.model = configured ? 'test:scripted' : null;
+  }
+
+  proposeStrategy(input: StrategyPromptInput): ResultAsync<LlmProposal, LlmError> {
+    this.inputs.push(input);
+    const step = this.script[Math.min(this.position, this.script.length - 1)];
+    this.position += 1;
+    if (step === undefined) return errAsync({ kind: 'llm_empty', message: 'empty script' });
+    if ('throws' in step) throw new Error(step.throws);
+    if ('error' in step) return errAsync(step.error);
+    return okAsync({
+      code: step.code,
+      usage: { model: 'test:scripted', tokensIn: 100, tokensOut: 50, costUsd: 0.001, cached: false, attempts: 1, latencyMs: 5 },
+    });
+  }
+}
+
+/** A generator that derives `fg-<n>` strategies from the champion (or the template). */
+export class ScriptedGenerator implements StrategyGeneratorPort {
+  readonly inputs: GenerateStrategyInput[] = [];
+  private made = 0;
+
+  generate(input: GenerateStrategyInput): ResultAsync<GeneratedStrategy, StrategyGeneratorError> {
+    this.inputs.push(input);
+    this.made += 1;
+    return okAsync({
+      code: `// factor graph strategy ${this.made}`,
+      strategyId: `f${this.made.toString(16).padStart(15, '0')}`,
+      parentId: input.champion?.strategyId ?? 'template',
+      operator: 'perturb_parameter',
+      generation: 1,
+    });
+  }
+}
+
+export type BacktestBehaviour = RawMetrics | { readonly error: BacktestError } | { readonly throws: string };
+
+/**
+ * A backtest whose outcome is chosen by a function of the code. The strategy id is a hash of the
+ * code, like the real one.
+ */
+export class ScriptedBacktest implements BacktestPort {
+  readonly requests: BacktestRequest[] = [];
+
+  constructor(private readonly behaviour: (code: string, call: number) => BacktestBehaviour) {}
+
+  run(request: BacktestRequest): ResultAsync<BacktestOutcome, BacktestError> {
+    this.requests.push(request);
+    const outcome = this.behaviour(request.code, this.requests.length);
+    if ('throws' in outcome) throw new Error(String(outcome.throws));
+    if ('error' in outcome && outcome.error !== undefined) return errAsync(outcome.error as BacktestError);
+    return okAsync({
+      strategyId: hashId(request.code),
+      canonicalCode: request.code,
+      metrics: metricsFrom(outcome as RawMetrics),
+      holdoutMetrics: null,
+    });
+  }
+}
+
+export function hashId(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0').repeat(2);
+}
+
+export const TEST_MARKET: MarketDataDescription = {
+  name: 'test market',
+  dataVersion: 'test-1',
+  fields: [
+    { key: 'price:close', aliases: ['price:收盤價'], description: 'closing price', frequency: 'daily' },
+    { key: 'price:volume', aliases: ['price:成交股數'], description: 'shares traded', frequency: 'daily' },
+  ],
+  startDate: '2020-01-01',
+  endDate: '2020-12-31',
+  dateCount: 250,
+  symbolCount: 10,
+};
+
+export class StaticMarketData implements MarketDataPort {
+  constructor(private readonly description: MarketDataDescription = TEST_MARKET) {}
+
+  describe(): ResultAsync<MarketDataDescription, MarketDataError> {
+    return okAsync(this.description);
+  }
+}
