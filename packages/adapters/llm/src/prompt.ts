@@ -1,0 +1,171 @@
+import type { IterationRecord, StrategyMetrics } from '@alphaloop/domain';
+import type { StrategyPromptInput } from '@alphaloop/ports';
+import { exampleFieldKey, fieldsSection, languageGuide } from './guide.js';
+
+/** The two messages of the first attempt of an iteration. */
+export interface StrategyPrompt {
+  /** Language guide + the fields of the loaded market: stable for a run (provider prefix caches can reuse it). */
+  readonly system: string;
+  /** Feedback, champion, recent iterations, output contract. */
+  readonly user: string;
+}
+
+export interface PromptOptions {
+  /** Upper bound on system + user characters, whatever the history length. */
+  readonly maxChars?: number;
+  /** Rows of the recent-iterations table. */
+  readonly recentRows?: number;
+}
+
+export const DEFAULT_PROMPT_MAX_CHARS = 12_000;
+export const DEFAULT_RECENT_ROWS = 5;
+
+const OUTPUT_CONTRACT = `## Output
+Reply with exactly one fenced \`\`\`js code block holding the complete strategy (const declarations, then one
+return). Use only the data keys and operations of the system message. Anything outside the block is ignored.`;
+
+const pct = (v: number | null, digits = 1): string => (v === null ? '–' : `${(v * 100).toFixed(digits)}%`);
+const num = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
+
+export function formatMetrics(m: StrategyMetrics): string {
+  return [
+    `Sharpe ${num(m.sharpe, 3)}`,
+    `total return ${pct(m.totalReturn)}`,
+    `CAGR ${pct(m.cagr)}`,
+    `max drawdown ${pct(m.maxDrawdown)}`,
+    `Calmar ${num(m.calmar, 2)}`,
+    `win rate ${pct(m.winRate)}`,
+    `trades ${m.trades === null ? '–' : String(Math.round(m.trades))}`,
+  ].join(' | ');
+}
+
+/** One line, at most `max` characters (an ellipsis marks a cut). */
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  return max <= 1 ? flat.slice(0, Math.max(0, max)) : `${flat.slice(0, max - 1)}…`;
+}
+
+/** Multi-line text cut at a line (or word) boundary to at most `max` characters, with a marker. */
+export function truncateText(text: string, max: number, marker = '… (truncated)'): string {
+  if (text.length <= max) return text;
+  if (max <= marker.length) return text.slice(0, Math.max(0, max));
+  const room = max - marker.length - 1;
+  const head = text.slice(0, room);
+  const cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+  return `${cut > room / 2 ? head.slice(0, cut) : head}\n${marker}`;
+}
+
+function outcomeOf(record: IterationRecord): string {
+  if (record.error !== null) return `${record.error.category}: ${record.error.message}`;
+  return record.championUpdated ? 'new champion' : 'ok';
+}
+
+/** A compact table of the last records (newest last); the outcome column carries the error text. */
+export function recentTable(records: readonly IterationRecord[], maxChars: number): string {
+  const header = '| it | source | level | Sharpe | return | max DD | outcome |\n|---|---|---|---|---|---|---|';
+  const rows = records.map(
+    (r) =>
+      `| ${r.iteration} | ${r.source === 'llm' ? 'llm' : 'graph'} | ${r.level} | ${num(r.metrics.sharpe, 2)} | ` +
+      `${pct(r.metrics.totalReturn)} | ${pct(r.metrics.maxDrawdown)} | ${clip(outcomeOf(r), 90).replace(/\|/g, '/')} |`,
+  );
+  // drop the oldest rows until the table fits
+  while (rows.length > 0 && header.length + rows.reduce((n, row) => n + row.length + 1, 0) > maxChars) rows.shift();
+  return rows.length === 0 ? '' : `${header}\n${rows.join('\n')}`;
+}
+
+/** Splits `budget` among parts that want `wants[i]` characters: small wants are met, the rest share equally. */
+export function fairShares(wants: readonly number[], budget: number): number[] {
+  const shares = wants.map(() => 0);
+  const order = wants.map((w, i) => [w, i] as const).sort((a, b) => a[0] - b[0]);
+  let left = Math.max(0, budget);
+  order.forEach(([want, index], k) => {
+    const share = Math.min(want, Math.floor(left / (order.length - k)));
+    shares[index] = share;
+    left -= share;
+  });
+  return shares;
+}
+
+function championSection(input: StrategyPromptInput, codeBudget: number): string {
+  const champion = input.champion;
+  if (champion === null) {
+    return '## Champion\nNo champion yet: write a first strategy with a positive Sharpe and a moderate drawdown.';
+  }
+  const code = truncateText(champion.code.trim(), codeBudget, '// … (truncated)');
+  return (
+    `## Champion (iteration ${champion.iteration}, written by ${champion.source === 'llm' ? 'an LLM' : 'the factor graph'})\n` +
+    `${formatMetrics(champion.metrics)}\n\`\`\`js\n${code}\n\`\`\``
+  );
+}
+
+/**
+ * The prompt for one iteration. Its size is bounded by `maxChars` whatever the input: the fields list,
+ * the feedback, the champion's code and the recent table share what the fixed text leaves, each keeping
+ * all of itself when it can.
+ */
+export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptOptions = {}): StrategyPrompt {
+  const maxChars = options.maxChars ?? DEFAULT_PROMPT_MAX_CHARS;
+  const recent = input.recent.slice(-(options.recentRows ?? DEFAULT_RECENT_ROWS));
+  const market = input.market;
+  const guide = languageGuide(market.dateCount, exampleFieldKey(market));
+
+  const head = `## Iteration ${input.iteration} (run ${clip(input.runId, 40)})`;
+  const feedbackTitle = '## Feedback on the results so far';
+  const recentTitle = `## Last ${recent.length} iterations (oldest first)`;
+  const feedback = input.feedback.trim() === '' ? '(none)' : input.feedback.trim();
+  const fieldsFull = fieldsSection(market, Number.MAX_SAFE_INTEGER);
+  const tableFull = recentTable(recent, Number.MAX_SAFE_INTEGER);
+  const codeFull = input.champion?.code.trim() ?? '';
+  const championFixed = championSection(input, Number.MAX_SAFE_INTEGER).length - codeFull.length;
+
+  // everything but the four variable parts, with the separators ('\n\n' between sections)
+  const fixed =
+    guide.length + 2 +
+    head.length + 2 + feedbackTitle.length + 1 + championFixed + 2 +
+    (recent.length > 0 ? recentTitle.length + 1 + 2 : 0) + OUTPUT_CONTRACT.length + 2;
+  const [fieldsBudget = 0, feedbackBudget = 0, codeBudget = 0, tableBudget = 0] = fairShares(
+    [fieldsFull.length, feedback.length, codeFull.length, tableFull.length],
+    maxChars - fixed,
+  );
+
+  const system = `${guide}\n\n${fieldsSection(market, fieldsBudget)}`;
+  const table = recentTable(recent, tableBudget);
+  const sections = [
+    head,
+    `${feedbackTitle}\n${truncateText(feedback, feedbackBudget)}`,
+    championSection(input, codeBudget),
+    ...(table === '' ? [] : [`${recentTitle}\n${table}`]),
+    OUTPUT_CONTRACT,
+  ];
+  return { system, user: sections.join('\n\n') };
+}
+
+/** Characters of a prompt as sent (system + user). */
+export function promptLength(prompt: StrategyPrompt): number {
+  return prompt.system.length + prompt.user.length;
+}
+
+const QUOTE_LIMIT = 4_000;
+
+/** What the model is told after an answer that did not compile: the compiler's exact message. */
+export function invalidStrategyRetry(compileError: string, unterminated: boolean): string {
+  const cut = unterminated ? '\nYour reply was cut off before the closing ``` — write a shorter strategy.' : '';
+  return (
+    `Your strategy does not compile. The compiler said:\n${truncateText(compileError, QUOTE_LIMIT)}${cut}\n` +
+    'Fix exactly this problem and reply with the complete corrected strategy in one ```js block.'
+  );
+}
+
+/** What the model is told after an answer without code. */
+export function noCodeRetry(emptyReply: boolean): string {
+  return (
+    (emptyReply ? 'Your reply was empty.' : 'Your reply contained no strategy code.') +
+    ' Reply with the complete strategy in exactly one ```js fenced code block.'
+  );
+}
+
+/** A previous answer quoted back to the model, bounded. */
+export function quoteReply(reply: string): string {
+  return truncateText(reply, QUOTE_LIMIT);
+}
