@@ -1,0 +1,140 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { StrategyError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+
+/**
+ * A linear scan that runs before the parser. The parser (acorn) recurses on nested brackets and on long
+ * operator chains, so inputs that are too large or too deep are rejected here, with a location, before they
+ * can cost time or stack. It also rejects, with a specific message, characters the grammar never allows
+ * outside strings and comments: template literals, backslashes (unicode-escaped identifiers) and non-ASCII.
+ */
+export function prescan(source: string): Result<void, StrategyError> {
+  const bytes = utf8Length(source, LIMITS.maxSourceBytes + 1);
+  if (bytes > LIMITS.maxSourceBytes) {
+    return err({
+      kind: 'source_too_large', line: 1, column: 1,
+      message: `the strategy is ${source.length > LIMITS.maxSourceBytes ? 'more than ' : ''}${bytes} bytes long; the limit is ${LIMITS.maxSourceBytes} bytes`,
+      hint: 'write a shorter strategy: a few const declarations and one return sim(position, {...})',
+    });
+  }
+  let depth = 0;
+  let operators = 0;
+  let line = 1;
+  let lineStart = 0;
+  const at = (offset: number, kind: StrategyError['kind'], message: string, hint: string): Result<void, StrategyError> =>
+    err({ kind, line, column: offset - lineStart + 1, message, hint });
+
+  for (let i = 0; i < source.length; i += 1) {
+    const code = source.charCodeAt(i);
+    switch (code) {
+      case 10: // \n
+        line += 1;
+        lineStart = i + 1;
+        break;
+      case 13: // \r (alone or before \n)
+        if (source.charCodeAt(i + 1) !== 10) {
+          line += 1;
+          lineStart = i + 1;
+        }
+        break;
+      case 39: // '
+      case 34: {
+        // "
+        const end = skipString(source, i, code);
+        i = end - 1;
+        break;
+      }
+      case 96: // `
+        return at(i, 'forbidden_syntax', 'template literals (`...`) are not allowed',
+          "write a plain string in quotes, e.g. data.get('price:close')");
+      case 92: // \
+        return at(i, 'invalid_character', 'a backslash outside a string (for example a unicode-escaped identifier like \\u0065val) is not allowed',
+          'write names with plain ASCII letters, digits and _');
+      case 47: {
+        // / : a comment, or division (regex literals are rejected later by the validator)
+        const next = source.charCodeAt(i + 1);
+        if (next === 47) {
+          while (i + 1 < source.length && source.charCodeAt(i + 1) !== 10 && source.charCodeAt(i + 1) !== 13) i += 1;
+        } else if (next === 42) {
+          const close = source.indexOf('*/', i + 2);
+          const end = close === -1 ? source.length : close + 2;
+          for (let j = i + 2; j < end; j += 1) {
+            const c = source.charCodeAt(j);
+            if (c === 10 || (c === 13 && source.charCodeAt(j + 1) !== 10)) {
+              line += 1;
+              lineStart = j + 1;
+            }
+          }
+          i = end - 1;
+        } else {
+          operators += 1;
+        }
+        break;
+      }
+      case 40: // (
+      case 91: // [
+      case 123: // {
+        depth += 1;
+        if (depth > LIMITS.maxBracketDepth) {
+          return at(i, 'nesting_too_deep', `brackets are nested more than ${LIMITS.maxBracketDepth} levels deep`,
+            'name intermediate results with const declarations instead of nesting them');
+        }
+        break;
+      case 41: // )
+      case 93: // ]
+      case 125: // }
+        depth = Math.max(0, depth - 1);
+        break;
+      default:
+        if (isOperatorChar(code)) {
+          operators += 1; // per character, so long unary runs (`!!!!…`) are bounded too
+          if (operators > LIMITS.maxOperators) {
+            return at(i, 'too_many_operators', `the strategy has more than ${LIMITS.maxOperators} operator characters`,
+              'write a shorter strategy; name repeated sub-expressions with const');
+          }
+        } else if (code > 126 && !isSpace(code)) {
+          return at(i, 'invalid_character', `unexpected character '${String.fromCodePoint(source.codePointAt(i) ?? code)}' outside a string`,
+            'names must use ASCII letters, digits and _; put non-ASCII text (such as Chinese data keys) inside quotes');
+        }
+    }
+  }
+  return ok(undefined);
+}
+
+/** Offset just past the closing quote (or the end of the line / text for an unterminated string). */
+function skipString(source: string, start: number, quote: number): number {
+  for (let i = start + 1; i < source.length; i += 1) {
+    const c = source.charCodeAt(i);
+    if (c === 92) i += 1;
+    else if (c === quote) return i + 1;
+    else if (c === 10 || c === 13) return i; // the parser reports the unterminated string
+  }
+  return source.length;
+}
+
+function isOperatorChar(code: number): boolean {
+  // + - * % < > = ! & | ^ ~ ? :
+  return code === 43 || code === 45 || code === 42 || code === 37 || code === 60 || code === 62 || code === 61 ||
+    code === 33 || code === 38 || code === 124 || code === 94 || code === 126 || code === 63 || code === 58;
+}
+
+function isSpace(code: number): boolean {
+  return code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x3000 || code === 0x1680 || code === 0x202f || code === 0x205f;
+}
+
+/** UTF-8 byte length, stopping early once it exceeds `cap` (so a 5 MB input costs almost nothing). */
+function utf8Length(text: string, cap: number): number {
+  if (text.length >= cap) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes < cap; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
