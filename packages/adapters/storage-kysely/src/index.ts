@@ -1,1 +1,24 @@
-export {};
+export { openStorage, migrate, appliedMigrations, describePostgres, type Storage, type StorageConfig } from './open-storage.js';
+export { KyselyHistoryRepository, KyselyChampionRepository } from './history-repository.js';
+export { KyselyLlmCallLedger, type LlmCallEntry, type LlmSpend } from './llm-call-ledger.js';
+export { KyselyBacktestCache, canonicalJson, optionsHash, type BacktestCacheKey } from './backtest-cache.js';
+export {
+  importJsonl,
+  importJsonlFile,
+  exportRunJsonl,
+  exportRunJsonlFile,
+  parseJsonlLine,
+  fromOriginalRecord,
+  toJsonlLine,
+  categoryOf,
+  nullifyNonFiniteTokens,
+  type ImportIssue,
+  type ImportOptions,
+  type ImportReport,
+  type JsonlFormat,
+} from './jsonl.js';
+export { PGliteDialect, PGliteDriver, Mutex } from './pglite-dialect.js';
+export { MIGRATIONS, KNOWN_MIGRATIONS, InCodeMigrationProvider } from './migrations.js';
+export { toStorageError, SETTINGS, type StorageLocation } from './storage-errors.js';
+export { decodeRecord, decodeChampion } from './record-codec.js';
+export type { Database } from './schema.js';

@@ -1,0 +1,230 @@
+import { err, ok, type Result } from 'neverthrow';
+import {
+  ERROR_CATEGORIES,
+  ITERATION_STEPS,
+  METRIC_NAMES,
+  type Champion,
+  type IterationError,
+  type IterationRecord,
+  type LlmUsage,
+  type StepTimings,
+  type StrategyMetrics,
+  type StrategySource,
+  type SuccessLevel,
+} from '@alphaloop/domain';
+
+/**
+ * Records and champions are stored as JSON and re-validated on the way back in, so a row that was
+ * damaged (or written by something else) is reported as corrupt instead of flowing on as a wrong type.
+ * Decoding rebuilds every object in the domain's field order, so what comes back deep-equals what was
+ * stored, whatever order the database keeps JSON keys in.
+ */
+
+class CodecError extends Error {}
+
+type Obj = Readonly<Record<string, unknown>>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class Reader {
+  constructor(
+    private readonly obj: Obj,
+    private readonly path: string,
+  ) {}
+
+  static of(value: unknown, path: string): Reader {
+    if (!isObj(value)) throw new CodecError(`${path} is not an object`);
+    return new Reader(value, path);
+  }
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.obj, key);
+  }
+
+  raw(key: string): unknown {
+    if (!this.has(key)) throw new CodecError(`${this.path}.${key} is missing`);
+    return this.obj[key];
+  }
+
+  str(key: string): string {
+    const v = this.raw(key);
+    if (typeof v !== 'string') throw new CodecError(`${this.path}.${key} is not a string`);
+    return v;
+  }
+
+  strOrNull(key: string): string | null {
+    return this.raw(key) === null ? null : this.str(key);
+  }
+
+  num(key: string): number {
+    const v = this.raw(key);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new CodecError(`${this.path}.${key} is not a finite number`);
+    return v;
+  }
+
+  numOrNull(key: string): number | null {
+    return this.raw(key) === null ? null : this.num(key);
+  }
+
+  int(key: string): number {
+    const v = this.num(key);
+    if (!Number.isInteger(v)) throw new CodecError(`${this.path}.${key} is not an integer`);
+    return v;
+  }
+
+  intOrNull(key: string): number | null {
+    return this.raw(key) === null ? null : this.int(key);
+  }
+
+  bool(key: string): boolean {
+    const v = this.raw(key);
+    if (typeof v !== 'boolean') throw new CodecError(`${this.path}.${key} is not a boolean`);
+    return v;
+  }
+
+  child(key: string): Reader {
+    return Reader.of(this.raw(key), `${this.path}.${key}`);
+  }
+
+  childOrNull(key: string): Reader | null {
+    return this.raw(key) === null ? null : this.child(key);
+  }
+
+  oneOf<T extends string | number>(key: string, allowed: readonly T[]): T {
+    const v = this.raw(key);
+    if (!(allowed as readonly unknown[]).includes(v)) throw new CodecError(`${this.path}.${key} is not one of ${allowed.join(', ')}`);
+    return v as T;
+  }
+
+  keys(): string[] {
+    return Object.keys(this.obj);
+  }
+}
+
+const SOURCES: readonly StrategySource[] = ['llm', 'factor_graph'];
+const LEVELS: readonly SuccessLevel[] = [0, 1, 2, 3];
+
+function readMetrics(r: Reader): StrategyMetrics {
+  const out: Record<string, number | null> = {};
+  for (const name of METRIC_NAMES) out[name] = r.numOrNull(name);
+  return out as unknown as StrategyMetrics;
+}
+
+function readError(r: Reader): IterationError {
+  return { category: r.oneOf('category', ERROR_CATEGORIES), message: r.str('message'), step: r.oneOf('step', ITERATION_STEPS) };
+}
+
+function readTimings(r: Reader): StepTimings {
+  const out: Partial<Record<(typeof ITERATION_STEPS)[number], number>> = {};
+  for (const key of r.keys()) {
+    if (!(ITERATION_STEPS as readonly string[]).includes(key)) throw new CodecError(`timings.${key} is not a step`);
+  }
+  for (const step of ITERATION_STEPS) if (r.has(step)) out[step] = r.num(step);
+  return out;
+}
+
+function readUsage(r: Reader): LlmUsage {
+  return {
+    model: r.str('model'),
+    tokensIn: r.num('tokensIn'),
+    tokensOut: r.num('tokensOut'),
+    costUsd: r.num('costUsd'),
+    cached: r.bool('cached'),
+    attempts: r.num('attempts'),
+    latencyMs: r.num('latencyMs'),
+  };
+}
+
+function readRecord(r: Reader): IterationRecord {
+  const holdout = r.childOrNull('holdoutMetrics');
+  const error = r.childOrNull('error');
+  const usage = r.childOrNull('llmUsage');
+  const iteration = r.int('iteration');
+  if (iteration < 0) throw new CodecError('record.iteration is negative');
+  return {
+    runId: r.str('runId'),
+    iteration,
+    source: r.oneOf('source', SOURCES),
+    strategyCode: r.strOrNull('strategyCode'),
+    strategyId: r.strOrNull('strategyId'),
+    parentId: r.strOrNull('parentId'),
+    mutationOperator: r.strOrNull('mutationOperator'),
+    generation: r.intOrNull('generation'),
+    metrics: readMetrics(r.child('metrics')),
+    holdoutMetrics: holdout === null ? null : readMetrics(holdout),
+    level: r.oneOf('level', LEVELS),
+    error: error === null ? null : readError(error),
+    championUpdated: r.bool('championUpdated'),
+    feedbackUsed: r.str('feedbackUsed'),
+    timings: readTimings(r.child('timings')),
+    llmUsage: usage === null ? null : readUsage(usage),
+    timestamp: r.str('timestamp'),
+  };
+}
+
+function readChampion(r: Reader): Champion {
+  const version = r.int('version');
+  if (version < 1) throw new CodecError('champion.version is below 1');
+  return {
+    runId: r.str('runId'),
+    strategyId: r.str('strategyId'),
+    code: r.str('code'),
+    source: r.oneOf('source', SOURCES),
+    metrics: readMetrics(r.child('metrics')),
+    iteration: r.int('iteration'),
+    version,
+  };
+}
+
+function decodeWith<T>(value: unknown, path: string, read: (r: Reader) => T): Result<T, string> {
+  try {
+    return ok(read(Reader.of(value, path)));
+  } catch (e) {
+    if (e instanceof CodecError) return err(e.message);
+    throw e;
+  }
+}
+
+/** Checks a stored (or imported) value is a complete `IterationRecord`; the error says which field is wrong. */
+export function decodeRecord(value: unknown): Result<IterationRecord, string> {
+  return decodeWith(value, 'record', readRecord);
+}
+
+export function decodeChampion(value: unknown): Result<Champion, string> {
+  return decodeWith(value, 'champion', readChampion);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JSON in PostgreSQL: `jsonb` (and `text`) cannot hold U+0000 or a lone UTF-16 surrogate. A record that
+// contains one (an LLM answer, an error message quoting binary input) is stored as its JSON text inside
+// a wrapper object, where both are escaped, so it is kept exactly instead of failing the append.
+
+const WRAPPER_KEY = '$alphaloopJson';
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what we look for
+const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSAFE_JSON = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
+
+/** True when PostgreSQL can store the string as `text` unchanged. */
+export function isStorableText(text: string): boolean {
+  return !UNSAFE_TEXT.test(text);
+}
+
+/** JSON text for a `jsonb` column; never rejected by PostgreSQL for its characters. */
+export function toStoredJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return UNSAFE_JSON.test(json) ? JSON.stringify({ [WRAPPER_KEY]: json }) : json;
+}
+
+/** The inverse of `toStoredJson`, applied to the parsed `jsonb` the driver returns. */
+export function fromStoredJson(value: unknown): unknown {
+  if (isObj(value) && typeof value[WRAPPER_KEY] === 'string' && Object.keys(value).length === 1) {
+    return JSON.parse(value[WRAPPER_KEY]) as unknown;
+  }
+  return value;
+}
+
+/** A `StrategyMetrics` value, or `null` when the value is not one. */
+export function decodeMetricsOrNull(value: unknown): StrategyMetrics | null {
+  const decoded = decodeWith(value, 'metrics', readMetrics);
+  return decoded.isOk() ? decoded.value : null;
+}
