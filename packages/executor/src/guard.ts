@@ -6,16 +6,14 @@ import { describeThrown, type AdapterThrew } from './error-mapping.js';
  * error value, so that no exception from an adapter can escape an iteration.
  */
 export function guardPort<T, E>(call: () => ResultAsync<T, E>): ResultAsync<T, E | AdapterThrew> {
-  let pending: ResultAsync<T, E>;
   try {
-    pending = call();
+    return new ResultAsync(
+      Promise.resolve(call()).then(
+        (result): Result<T, E | AdapterThrew> => result,
+        (thrown: unknown): Result<T, E | AdapterThrew> => err({ kind: 'adapter_threw', message: describeThrown(thrown) }),
+      ),
+    );
   } catch (thrown) {
     return errAsync({ kind: 'adapter_threw', message: describeThrown(thrown) });
   }
-  return new ResultAsync(
-    Promise.resolve(pending).then(
-      (result): Result<T, E | AdapterThrew> => result,
-      (thrown: unknown): Result<T, E | AdapterThrew> => err({ kind: 'adapter_threw', message: describeThrown(thrown) }),
-    ),
-  );
 }

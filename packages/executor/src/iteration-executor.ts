@@ -310,13 +310,18 @@ export class IterationExecutor {
 
   private timedSync<T>(draft: IterationDraft, step: IterationStep, run: () => Result<T, IterationError>): ResultAsync<T, IterationError> {
     const start = this.clock.monotonic();
-    let result: Result<T, IterationError>;
-    try {
-      result = run();
-    } catch (thrown) {
-      result = err({ category: 'other', message: describeThrown(thrown), step });
-    }
+    const result = runCatching(run, step);
     draft.timings[step] = this.clock.monotonic() - start;
     return lift(result);
+  }
+
+}
+
+/** A pure step that throws has a defect; the iteration still ends in a record. */
+function runCatching<T>(run: () => Result<T, IterationError>, step: IterationStep): Result<T, IterationError> {
+  try {
+    return run();
+  } catch (thrown) {
+    return err({ category: 'other', message: describeThrown(thrown), step });
   }
 }
