@@ -22,7 +22,7 @@ import {
   type PromptOptions,
   type StrategyPrompt,
 } from './prompt.js';
-import { maskSecrets, type NamedSecret } from './secrets.js';
+import { maskSecrets } from './secrets.js';
 
 /** Checks a candidate strategy against the loaded market: ok, or the compiler's formatted error (line:column). */
 export type StrategyValidator = (source: string, market: MarketDataDescription) => Result<void, string>;
@@ -61,8 +61,11 @@ export interface AiSdkLlmDeps {
   readonly clock?: ClockPort;
   readonly sleep?: SleepFn;
   readonly logger?: LoggerPort;
-  /** Values masked in every message that leaves the adapter. */
-  readonly secrets?: readonly NamedSecret[];
+  /**
+   * Applied to every message that leaves the adapter. A closure over the key values (see `secretMasker`),
+   * so that the values are not properties of any object that could be logged or serialised.
+   */
+  readonly mask?: (text: string) => string;
   /** When given, no retry is started once the run's caps would be reached. */
   readonly budget?: LlmBudget;
 }
@@ -124,7 +127,7 @@ export class AiSdkLlm implements LlmPort {
   }
 
   private mask(text: string): string {
-    return maskSecrets(text, this.deps.secrets);
+    return this.deps.mask === undefined ? maskSecrets(text) : this.deps.mask(text);
   }
 
   private usageOf(tally: Tally): LlmUsage {

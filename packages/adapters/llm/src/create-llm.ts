@@ -8,7 +8,7 @@ import { llmConfigSchema, type LlmConfigInput } from './config.js';
 import { parseModelSpec } from './model-spec.js';
 import { PriceBook } from './pricing.js';
 import { createLanguageModel } from './providers.js';
-import { maskSecrets, secretsFromEnv, type Environment } from './secrets.js';
+import { secretMasker, type Environment } from './secrets.js';
 import { compilerValidator } from './validate.js';
 
 export interface LlmConfigError {
@@ -80,11 +80,11 @@ class ComposedLlm implements LlmAdapter {
  */
 export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Result<LlmAdapter, LlmConfigError> {
   const env = deps.env ?? process.env;
-  const secrets = secretsFromEnv(env);
+  const mask = secretMasker(env);
   const parsed = llmConfigSchema.safeParse(config);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(llm)'}: ${i.message}`);
-    return err({ kind: 'llm_config_invalid', message: maskSecrets(`Invalid llm configuration: ${issues.join('; ')}`, secrets) });
+    return err({ kind: 'llm_config_invalid', message: mask(`Invalid llm configuration: ${issues.join('; ')}`) });
   }
   const c = parsed.data;
   if (c.model === null) return ok(new NotConfiguredLlm());
@@ -124,7 +124,7 @@ export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Res
       validate: deps.validate ?? compilerValidator,
       prices: new PriceBook(c.prices, deps.logger),
       clock,
-      secrets,
+      mask,
       budget,
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       ...(deps.logger === undefined ? {} : { logger: deps.logger }),

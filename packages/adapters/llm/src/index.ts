@@ -46,4 +46,4 @@ export {
 export { API_KEY_ENV, LLM_PROVIDERS, parseModelSpec, type LlmProvider, type ModelSpec } from './model-spec.js';
 export { DEFAULT_PRICES, PriceBook, type ModelPrice, type PriceTable } from './pricing.js';
 export { createLanguageModel, apiKeyFor } from './providers.js';
-export { maskSecrets, secretsFromEnv, type Environment, type NamedSecret } from './secrets.js';
+export { maskSecrets, secretMasker, secretsFromEnv, type Environment, type NamedSecret } from './secrets.js';

@@ -27,7 +27,7 @@ const KEY_PATTERNS: readonly RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{12,}/g, // OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…)
   /\bAIza[0-9A-Za-z_-]{20,}/g, // Google API keys
   /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /((?:x-api-key|x-goog-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?)[^\s"',&}]{6,}/gi,
+  /((?:x-api-key|x-goog-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?)(?!Bearer\s|\*{4})[^\s"',&}]{6,}/gi,
   /([?&]key=)[^&\s"']{6,}/g,
 ];
 
@@ -51,4 +51,10 @@ export function maskSecrets(text: string, secrets: readonly NamedSecret[] = []):
     );
   }
   return masked;
+}
+
+/** A masking function closed over the keys set in `env` (the values are not reachable as properties). */
+export function secretMasker(env: Environment): (text: string) => string {
+  const secrets = secretsFromEnv(env);
+  return (text) => maskSecrets(text, secrets);
 }

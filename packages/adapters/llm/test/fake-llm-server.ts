@@ -105,7 +105,7 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = JSON.parse(rawBody);
     } catch {
