@@ -1,0 +1,49 @@
+import type { FactorGraph, SimOptions } from '@alphaloop/strategy';
+import { err, type Result } from 'neverthrow';
+import { fromException, type EngineError } from '../errors.js';
+import type { Frame } from '../frame.js';
+import { sim, type SimResult } from '../sim/sim.js';
+import { computeStatistics, type Statistics } from '../stats/statistics.js';
+import { evaluateGraph, type MarketFrames } from './evaluate.js';
+
+export interface BacktestOptions {
+  /** Overrides of the graph's sim options. */
+  readonly sim?: Partial<SimOptions>;
+  readonly riskFreeRate?: number;
+  /** First holdout date (epoch day): statistics are reported for in-sample and holdout separately. */
+  readonly splitDate?: number;
+}
+
+export interface Backtest {
+  readonly position: Frame;
+  readonly result: SimResult;
+  readonly statistics: Statistics;
+}
+
+/** Statistics of a simulation (trades, turnover and the curve), FinLab `report.get_stats()`. */
+export function simStatistics(result: SimResult, options: { riskFreeRate?: number; splitDate?: number } = {}): Statistics {
+  return computeStatistics(result.creturn, result.dates, {
+    riskFreeRate: options.riskFreeRate ?? 0.02,
+    ...(options.splitDate === undefined ? {} : { splitDate: options.splitDate }),
+    trades: { table: result.trades, calendar: result.calendar },
+    turnover: result.turnover,
+  });
+}
+
+/** evaluateGraph → sim (with the graph's options) → statistics. Never throws. */
+export function backtestGraph(graph: FactorGraph, market: MarketFrames, options: BacktestOptions = {}): Result<Backtest, EngineError> {
+  try {
+    return evaluateGraph(graph, market).andThen((position) =>
+      sim(position, market.prices, { ...graph.options, ...options.sim }).map((result) => ({
+        position,
+        result,
+        statistics: simStatistics(result, {
+          ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }),
+          ...(options.splitDate === undefined ? {} : { splitDate: options.splitDate }),
+        }),
+      })),
+    );
+  } catch (e) {
+    return err(fromException(e, 'backtestGraph'));
+  }
+}
