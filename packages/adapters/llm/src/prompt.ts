@@ -20,7 +20,11 @@ export interface PromptOptions {
 export const DEFAULT_PROMPT_MAX_CHARS = 12_000;
 export const DEFAULT_RECENT_ROWS = 5;
 
-const OUTPUT_CONTRACT = `## Output
+const OUTPUT_CONTRACT = `## Task
+Write a strategy with a higher Sharpe than the champion and no deeper drawdown: keep what worked, fix what
+failed (see the table), and try a different idea when recent attempts stalled.
+
+## Output
 Reply with exactly one fenced \`\`\`js code block holding the complete strategy (const declarations, then one
 return). Use only the data keys and operations of the system message. Anything outside the block is ignored.`;
 

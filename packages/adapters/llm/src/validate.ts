@@ -1,5 +1,14 @@
-import { err } from 'neverthrow';
+import type { MarketDataDescription } from '@alphaloop/ports';
+import { compileStrategy, formatStrategyErrors } from '@alphaloop/strategy';
+import { err, ok } from 'neverthrow';
 import type { StrategyValidator } from './ai-sdk-llm.js';
 
-/** Placeholder until @alphaloop/strategy exports compileStrategy: rejects everything, loudly. */
-export const compilerValidator: StrategyValidator = () => err('the strategy compiler is not available yet');
+/**
+ * The strategy compiler of @alphaloop/strategy as the adapter's validator: a reply is accepted only if it
+ * compiles against the loaded market's fields and date count. On failure, every error the compiler found,
+ * one per line, as `line:column: message — hint` (the exact text the model is sent back).
+ */
+export const compilerValidator: StrategyValidator = (source: string, market: MarketDataDescription) => {
+  const compiled = compileStrategy(source, market);
+  return compiled.isOk() ? ok(undefined) : err(formatStrategyErrors(compiled.error));
+};

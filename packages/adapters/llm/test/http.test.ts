@@ -1,8 +1,8 @@
 import { TEST_MARKET } from '@alphaloop/ports/test-doubles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES } from '../src/index.js';
+import { compilerValidator, DEFAULT_PRICES } from '../src/index.js';
 import { startFakeLlmServer, type FakeLlmServer, type Wire } from './fake-llm-server.js';
-import { BAD_CODE, FEEDBACK, GOOD_CODE, harness, js, MODEL_OF, promptInput, TEST_ENV, testValidate, textOf } from './support.js';
+import { BAD_CODE, FEEDBACK, GOOD_CODE, harness, js, MODEL_OF, promptInput, TEST_ENV, textOf } from './support.js';
 
 /**
  * Acceptance: the real SDK clients (OpenAI chat completions, Anthropic messages) against a scripted HTTP
@@ -17,7 +17,11 @@ afterAll(async () => {
   await server.close();
 });
 
-const compileError = testValidate(BAD_CODE, TEST_MARKET)._unsafeUnwrapErr();
+const compileError = compilerValidator(BAD_CODE, TEST_MARKET)._unsafeUnwrapErr();
+
+it('the compile error fed back is the strategy compiler\'s, with line:column and a did-you-mean', () => {
+  expect(compileError).toContain("2:25: unknown data key 'price:成交量'. Did you mean 'price:volume'");
+});
 const secrets = Object.values(TEST_ENV);
 
 function expectNoSecrets(text: string): void {

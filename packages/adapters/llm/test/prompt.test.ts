@@ -5,7 +5,7 @@ import { TEST_MARKET } from '@alphaloop/ports/test-doubles';
 import { OPERATION_CATALOGUE, SIM_OPTION_SPECS } from '@alphaloop/strategy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildStrategyPrompt, DEFAULT_PROMPT_MAX_CHARS, fieldsSection, promptLength } from '../src/index.js';
+import { buildStrategyPrompt, compilerValidator, DEFAULT_PROMPT_MAX_CHARS, extractStrategyCode, fieldsSection, promptLength } from '../src/index.js';
 import { FEEDBACK, promptInput } from './support.js';
 
 function manyFields(n: number): FieldDescription[] {
@@ -61,6 +61,20 @@ describe('buildStrategyPrompt', () => {
     expect(user).toContain('| 11 |');
     expect(user).toContain('| 7 |');
     expect(user).not.toContain('| 6 |');
+  });
+
+  it('the example in the guide compiles against the loaded market (its key comes from the data)', () => {
+    const example = extractStrategyCode(prompt.system.slice(prompt.system.indexOf('## Example')));
+    expect(example?.from).toBe('js_block');
+    expect(compilerValidator(example?.code ?? '', TEST_MARKET).isOk()).toBe(true);
+    const other: MarketDataDescription = {
+      ...TEST_MARKET,
+      fields: [{ key: 'close_px', aliases: [], description: 'close', frequency: 'daily' }],
+    };
+    const otherPrompt = buildStrategyPrompt(promptInput({ market: other }));
+    const otherExample = extractStrategyCode(otherPrompt.system.slice(otherPrompt.system.indexOf('## Example')));
+    expect(otherExample?.code).toContain("data.get('close_px')");
+    expect(compilerValidator(otherExample?.code ?? '', other).isOk()).toBe(true);
   });
 
   it('a typical prompt is far below the bound', () => {

@@ -2,8 +2,7 @@ import { metricsFrom, type IterationRecord } from '@alphaloop/domain';
 import type { StrategyPromptInput } from '@alphaloop/ports';
 import { sampleChampion, sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
 import { ManualClock, MemoryLogger, TEST_MARKET } from '@alphaloop/ports/test-doubles';
-import { err, ok } from 'neverthrow';
-import { createLlm, type CreateLlmDeps, type LlmAdapter, type LlmConfigInput, type StrategyValidator } from '../src/index.js';
+import { createLlm, type CreateLlmDeps, type LlmAdapter, type LlmConfigInput } from '../src/index.js';
 import type { FakeLlmServer, Wire } from './fake-llm-server.js';
 
 /** Dummy keys, shaped like real ones, that must never show up in an error or a log line. */
@@ -63,7 +62,10 @@ export interface Harness {
   readonly clock: ManualClock;
 }
 
-/** The real SDK client of `wire`, pointed at the local server, with a recording sleep and a manual clock. */
+/**
+ * The composed adapter with the real SDK client of `wire` pointed at the local server and the real strategy
+ * compiler, with a recording sleep and a manual clock.
+ */
 export function harness(
   server: FakeLlmServer,
   wire: Wire,
@@ -83,7 +85,6 @@ export function harness(
       },
       clock,
       logger,
-      validate: testValidate,
       ...deps,
     },
   )._unsafeUnwrap();
@@ -98,14 +99,3 @@ export function textOf(body: unknown): string {
   return '';
 }
 
-/**
- * The validator the tests use. Until the strategy compiler lands this is a stand-in with the compiler's
- * message shape (`line:column: message — hint`); tests compute expected messages through it.
- */
-export const testValidate: StrategyValidator = (source, market) => {
-  const keys = [...source.matchAll(/data\.get\('([^']+)'\)/g)].map((m) => m[1] ?? '');
-  const unknown = keys.find((k) => !market.fields.some((f) => f.key === k || f.aliases.includes(k)));
-  if (unknown !== undefined) return err(`2:24: unknown data key '${unknown}' — use one of 'price:close', 'price:volume'`);
-  if (!/\breturn\b/.test(source)) return err('1:1: the strategy has no return statement — end with return sim(position, { … })');
-  return ok(undefined);
-};
