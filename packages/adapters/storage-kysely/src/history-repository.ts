@@ -121,9 +121,11 @@ function jsonb(text: string) {
  * this code (else it inserts nothing and we store the code inline instead). Returns rows inserted.
  */
 async function insertRecord(db: Db, record: IterationRecord, dedupe: boolean): Promise<bigint> {
-  const { strategyCode, ...withoutCode } = record;
+  const { strategyCode: code, ...withoutCode } = record;
   const json = toStoredJson(dedupe ? withoutCode : record);
   const sid = record.strategyId;
+  // Only text PostgreSQL can hold goes into text parameters (U+0000 is refused even where unused).
+  const strategyCode = dedupe ? code : null;
   const result = await sql`
     with s as (
       insert into strategies (strategy_id, code, parent_id, operator, generation, source)

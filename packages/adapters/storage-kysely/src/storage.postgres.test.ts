@@ -1,6 +1,7 @@
 import { describeHistoryRepositoryContract } from '@alphaloop/ports/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { createThrowawaySchema, describePostgres, type ThrowawaySchema } from '../test/pg-gate.js';
+import { describeStorageBehaviour } from '../test/storage-behaviour.js';
 import { openStorage, type Storage } from './index.js';
 
 describePostgres('PostgreSQL history repository', (url) => {
@@ -18,4 +19,5 @@ describePostgres('PostgreSQL history repository', (url) => {
   });
 
   describeHistoryRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ history: storage.history, champions: storage.champions }));
+  describeStorageBehaviour('PostgreSQL (throwaway schema)', { storage: () => storage, schema: () => schema.schema });
 });

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeHistoryRepositoryContract, sampleRecord } from '@alphaloop/ports/contracts';
+import { describeStorageBehaviour } from '../test/storage-behaviour.js';
+import { openStorage, type Storage } from './index.js';
+
+let memory: Storage;
+
+beforeAll(async () => {
+  memory = (await openStorage({ kind: 'pglite' }))._unsafeUnwrap();
+});
+
+afterAll(async () => {
+  await memory?.close();
+});
+
+describeHistoryRepositoryContract('PGlite (in memory)', async () => ({ history: memory.history, champions: memory.champions }));
+describeStorageBehaviour('PGlite (in memory)', { storage: () => memory, schema: () => null });
+
+describe('PGlite on disk', () => {
+  const root = mkdtempSync(join(tmpdir(), 'alphaloop-pglite-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('keeps records across close and reopen, and lets one process at a time open a directory', async () => {
+    const dataDir = join(root, 'nested', 'db');
+    const first = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
+    try {
+      expect(first.migrationsApplied).toEqual(['0001_initial']);
+      const record = sampleRecord({ runId: 'disk', iteration: (await first.history.allocateIteration('disk'))._unsafeUnwrap() });
+      (await first.history.append(record))._unsafeUnwrap();
+
+      const second = await openStorage({ kind: 'pglite', dataDir });
+      const refused = second._unsafeUnwrapErr();
+      expect(refused.kind).toBe('storage_unavailable');
+      expect(refused.message).toContain(`already open in process ${process.pid}`);
+      expect(refused.message).toContain('--db');
+    } finally {
+      await first.close();
+    }
+
+    const again = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
+    try {
+      expect(again.migrationsApplied).toEqual([]);
+      expect((await again.history.recent('disk', 5))._unsafeUnwrap().map((r) => r.iteration)).toEqual([0]);
+      expect((await again.history.allocateIteration('disk'))._unsafeUnwrap()).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+});
