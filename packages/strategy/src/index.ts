@@ -16,3 +16,9 @@ export { formatStrategyError, formatStrategyErrors, type StrategyError, type Str
 export { LIMITS } from './limits.js';
 export { printStrategy } from './print/print.js';
 export { compileStrategy, strategyIdOf, type CompiledStrategy, type Lineage } from './strategy.js';
+export { DATA_ROLES, resolveRole, type DataRole } from './factors/data-roles.js';
+export { FACTOR_LIBRARY, factorByName, type FactorCategory, type FactorDefinition, type FactorParamSpec, type FactorRole } from './factors/library.js';
+export { FactorKit, factorKitOf, type FactorInstance } from './factors/factor-kit.js';
+export { templateStrategy } from './factors/template.js';
+export { MUTATION_OPERATORS, mutate, type MutateOptions, type MutationError, type MutationOperator } from './mutation/mutate.js';
+export { seededRandom, type RandomSource } from './mutation/random.js';
