@@ -11,13 +11,32 @@ export interface CacheKeyParts {
   readonly maxOutputTokens: number;
 }
 
-/** sha256 over (model, messages, temperature, max output tokens), as hex. */
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Digests of recent system messages. The system message is the same for a whole run (guide + fields), so
+ * hashing it once and keying the cache on its digest halves the work of every lookup.
+ */
+const systemDigests = new Map<string, string>();
+const SYSTEM_DIGESTS = 8;
+
+function systemDigest(system: string): string {
+  let digest = systemDigests.get(system);
+  if (digest === undefined) {
+    digest = sha256(system);
+    if (systemDigests.size >= SYSTEM_DIGESTS) systemDigests.clear();
+    systemDigests.set(system, digest);
+  }
+  return digest;
+}
+
+/** sha256 over (model, system digest, messages, temperature, max output tokens), as hex. */
 export function cacheKey(parts: CacheKeyParts): string {
   const hash = createHash('sha256');
   hash.update(parts.model).update('\u0000');
   hash.update(String(parts.temperature)).update('\u0000');
   hash.update(String(parts.maxOutputTokens)).update('\u0000');
-  hash.update('system\u0000').update(parts.system).update('\u0000');
+  hash.update('system\u0000').update(systemDigest(parts.system)).update('\u0000');
   for (const m of parts.messages) hash.update(m.role).update('\u0000').update(m.content).update('\u0000');
   return hash.digest('hex');
 }

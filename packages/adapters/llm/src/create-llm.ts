@@ -131,9 +131,16 @@ export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Res
     },
     { maxChars: c.promptMaxChars },
   );
-  const cache = c.cache.enabled
-    ? new CachedLlm(adapter, (input) => adapterCacheKey(adapter, input), clock, { ttlMs: c.cache.ttlMs, maxEntries: c.cache.maxEntries })
-    : null;
+  const keys = new WeakMap<StrategyPromptInput, string>();
+  const keyOf = (input: StrategyPromptInput): string => {
+    let key = keys.get(input);
+    if (key === undefined) {
+      key = adapterCacheKey(adapter, input);
+      keys.set(input, key);
+    }
+    return key;
+  };
+  const cache = c.cache.enabled ? new CachedLlm(adapter, keyOf, clock, { ttlMs: c.cache.ttlMs, maxEntries: c.cache.maxEntries }) : null;
   const port = new BudgetedLlm(cache ?? adapter, budget);
   return ok(new ComposedLlm(spec.value.name, port, budget, cache));
 }

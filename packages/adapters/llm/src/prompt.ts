@@ -1,5 +1,5 @@
 import type { IterationRecord, StrategyMetrics } from '@alphaloop/domain';
-import type { StrategyPromptInput } from '@alphaloop/ports';
+import type { MarketDataDescription, StrategyPromptInput } from '@alphaloop/ports';
 import { exampleFieldKey, fieldsSection, languageGuide } from './guide.js';
 
 /** The two messages of the first attempt of an iteration. */
@@ -103,6 +103,42 @@ function championSection(input: StrategyPromptInput, codeBudget: number): string
   );
 }
 
+/** Per market description (a run keeps one object): fields sections and system messages by budget. */
+const marketMemo = new WeakMap<MarketDataDescription, Map<string, string>>();
+
+function memoOf(market: MarketDataDescription): Map<string, string> {
+  let memo = marketMemo.get(market);
+  if (memo === undefined) {
+    memo = new Map();
+    marketMemo.set(market, memo);
+  }
+  if (memo.size > 64) memo.clear();
+  return memo;
+}
+
+function memoFields(market: MarketDataDescription, budget: number): string {
+  const memo = memoOf(market);
+  const key = `f${budget}`;
+  let text = memo.get(key);
+  if (text === undefined) {
+    text = fieldsSection(market, budget);
+    memo.set(key, text);
+  }
+  return text;
+}
+
+/** The same system string object for the same market and budget, so that its cache digest is reused. */
+function memoSystem(market: MarketDataDescription, guide: string, fieldsBudget: number): string {
+  const memo = memoOf(market);
+  const key = `s${fieldsBudget}`; // the guide is a function of the market too
+  let text = memo.get(key);
+  if (text === undefined) {
+    text = `${guide}\n\n${memoFields(market, fieldsBudget)}`;
+    memo.set(key, text);
+  }
+  return text;
+}
+
 /**
  * The prompt for one iteration. Its size is bounded by `maxChars` whatever the input: the fields list,
  * the feedback, the champion's code and the recent table share what the fixed text leaves, each keeping
@@ -118,7 +154,7 @@ export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptO
   const feedbackTitle = '## Feedback on the results so far';
   const recentTitle = `## Last ${recent.length} iterations (oldest first)`;
   const feedback = input.feedback.trim() === '' ? '(none)' : input.feedback.trim();
-  const fieldsFull = fieldsSection(market, Number.MAX_SAFE_INTEGER);
+  const fieldsFull = memoFields(market, Number.MAX_SAFE_INTEGER);
   const tableFull = recentTable(recent, Number.MAX_SAFE_INTEGER);
   const codeFull = input.champion?.code.trim() ?? '';
   const championFixed = championSection(input, Number.MAX_SAFE_INTEGER).length - codeFull.length;
@@ -133,7 +169,7 @@ export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptO
     maxChars - fixed,
   );
 
-  const system = `${guide}\n\n${fieldsSection(market, fieldsBudget)}`;
+  const system = memoSystem(market, guide, fieldsBudget);
   const table = recentTable(recent, tableBudget);
   const sections = [
     head,
