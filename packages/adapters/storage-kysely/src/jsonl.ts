@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
 import {
@@ -304,20 +305,19 @@ export function exportRunJsonl(
 /** `exportRunJsonl` into a file (created or truncated). */
 export function exportRunJsonlFile(history: HistoryRepository, runId: string, path: string): ResultAsync<number, StorageError> {
   const out = createWriteStream(path, { encoding: 'utf8' });
-  const failed = once(out, 'error').then(([e]) => Promise.reject(e instanceof Error ? e : new Error(String(e))));
-  failed.catch(() => undefined);
+  const done = finished(out);
+  done.catch(() => undefined); // observed below; this only keeps an early failure from being "unhandled"
   const write = async (line: string): Promise<void> => {
-    if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
+    if (!out.write(line)) await Promise.race([once(out, 'drain'), done]);
   };
+  const fileError = (e: unknown): StorageError => ({ kind: 'storage_failure', message: `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}` });
   return exportRunJsonl(history, runId, write)
-    .andThen((count) =>
-      ResultAsync.fromPromise(
-        Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]).then(() => count),
-        (e): StorageError => ({ kind: 'storage_failure', message: `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}` }),
-      ),
-    )
+    .andThen((count) => {
+      out.end();
+      return ResultAsync.fromPromise(done, fileError).map(() => count);
+    })
     .orElse((e) => {
       out.destroy();
-      return errAsync<number, StorageError>({ ...e, message: `${path}: ${e.message}` });
+      return errAsync<number, StorageError>(e.message.includes(path) ? e : { ...e, message: `${path}: ${e.message}` });
     });
 }

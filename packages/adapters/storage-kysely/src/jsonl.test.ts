@@ -1,0 +1,188 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errAsync, okAsync } from 'neverthrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMPTY_METRICS, metricsFrom, type IterationRecord } from '@alphaloop/domain';
+import type { HistoryRepository } from '@alphaloop/ports';
+import { sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
+import {
+  categoryOf,
+  exportRunJsonl,
+  exportRunJsonlFile,
+  importJsonl,
+  importJsonlFile,
+  nullifyNonFiniteTokens,
+  openStorage,
+  parseJsonlLine,
+  type Storage,
+} from './index.js';
+
+const FIXTURE = fileURLToPath(new URL('../test/fixtures/innovations.jsonl', import.meta.url));
+let storage: Storage;
+let scratch: string;
+
+beforeAll(async () => {
+  storage = (await openStorage({ kind: 'pglite' }))._unsafeUnwrap();
+  scratch = mkdtempSync(join(tmpdir(), 'alphaloop-jsonl-'));
+});
+
+afterAll(async () => {
+  await storage?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const all = async (runId: string): Promise<readonly IterationRecord[]> =>
+  (await storage.history.page(runId, { offset: 0, limit: 1000 }))._unsafeUnwrap();
+
+describe("importing the original system's innovations.jsonl", () => {
+  it('reports each invalid line by number, keeps every valid one, and adds nothing the second time', async () => {
+    const report = (await importJsonlFile(storage.history, FIXTURE, { runId: 'original' }))._unsafeUnwrap();
+    expect(report).toMatchObject({ lines: 11, imported: 8, alreadyPresent: 0 });
+    expect(report.invalid.map((i) => i.line)).toEqual([5, 9, 11]);
+    expect(report.invalid[0]?.message).toMatch(/llm record needs a non-blank strategy_code/);
+    expect(report.invalid[1]?.message).toMatch(/^not JSON/);
+    expect(report.invalid[2]?.message).toMatch(/timestamp must be an ISO-8601 time, not "yesterday"/);
+    expect((await all('original')).map((r) => r.iteration)).toEqual([0, 1, 2, 3, 5, 6, 8, 10]);
+
+    const again = (await importJsonlFile(storage.history, FIXTURE, { runId: 'original' }))._unsafeUnwrap();
+    expect(again).toMatchObject({ lines: 11, imported: 0, alreadyPresent: 8 });
+    expect(again.invalid.map((i) => i.line)).toEqual([5, 9, 11]);
+    expect((await storage.history.count('original'))._unsafeUnwrap()).toBe(8);
+    expect((await storage.history.allocateIteration('original'))._unsafeUnwrap()).toBe(11);
+  });
+
+  it('maps the original fields onto our record (see the README table)', async () => {
+    const byIteration = new Map((await all('original')).map((r) => [r.iteration, r]));
+    expect(byIteration.get(0)).toEqual({
+      runId: 'original',
+      iteration: 0,
+      source: 'llm',
+      strategyCode: "close = data.get('price:收盤價')\nposition = close > close.average(20)\nreport = sim(position, resample='M')",
+      strategyId: null,
+      parentId: null,
+      mutationOperator: null,
+      generation: null,
+      // the original wiped these metrics; execution_result kept them (and its NaN Calmar is missing)
+      metrics: metricsFrom({ sharpe: 0.84, totalReturn: 0.51, maxDrawdown: -0.27 }),
+      holdoutMetrics: null,
+      level: 1,
+      error: null,
+      championUpdated: false,
+      feedbackUsed: 'Iteration 0: 首次迭代 — no previous history.',
+      timings: { backtest: 12500 },
+      llmUsage: null,
+      timestamp: '2025-11-17T14:40:02.118204',
+    } satisfies IterationRecord);
+    expect(byIteration.get(1)).toMatchObject({ source: 'factor_graph', strategyId: 'template_7', generation: 0, strategyCode: null, level: 3 });
+    expect(byIteration.get(2)).toMatchObject({ strategyId: 'fg_2_1', generation: 1, metrics: metricsFrom({ sharpe: -0.12, totalReturn: -0.05, maxDrawdown: -0.41, winRate: 0.47 }) });
+    expect(byIteration.get(3)).toMatchObject({
+      level: 0,
+      metrics: EMPTY_METRICS,
+      error: { category: 'data_missing', message: 'Exception: **Error: price:成交量 not exists', step: 'backtest' },
+    });
+    expect(byIteration.get(5)).toMatchObject({ source: 'llm', strategyId: null, championUpdated: true, level: 3, timestamp: '2025-11-18T09:00:00.5' });
+    expect(byIteration.get(6)).toMatchObject({
+      source: 'llm',
+      strategyCode: '',
+      metrics: EMPTY_METRICS,
+      error: { category: 'other', message: '429 Resource has been exhausted (quota)', step: 'generate' },
+      feedbackUsed: '',
+      timings: {},
+    });
+    expect(byIteration.get(8)).toMatchObject({ level: 0, error: { category: 'timeout', step: 'backtest' }, metrics: EMPTY_METRICS });
+    expect(byIteration.get(10)?.metrics).toEqual(metricsFrom({ sharpe: 0.61, totalReturn: null, maxDrawdown: -0.19, winRate: 0.55 }));
+  });
+});
+
+describe('JSONL export', () => {
+  it('writes one record per line and imports back into an equal run (round trip, file and memory)', async () => {
+    const source = 'export-source';
+    const records = [
+      sampleRecord({ runId: source, iteration: 0 }),
+      sampleFailureRecord({ runId: source, iteration: 1, feedbackUsed: 'NUL \u0000 and "quotes"\nnewline' }),
+      sampleRecord({ runId: source, iteration: 2, strategyId: 'ffff0000', holdoutMetrics: metricsFrom({ sharpe: 0.1 }) }),
+    ];
+    for (const r of records) (await storage.history.append(r))._unsafeUnwrap();
+
+    const lines: string[] = [];
+    expect((await exportRunJsonl(storage.history, source, (line) => void lines.push(line), 2))._unsafeUnwrap()).toBe(3);
+    expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
+
+    const file = join(scratch, 'export.jsonl');
+    expect((await exportRunJsonlFile(storage.history, source, file))._unsafeUnwrap()).toBe(3);
+    expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+
+    const report = (await importJsonlFile(storage.history, file, { runId: 'export-copy' }))._unsafeUnwrap();
+    expect(report).toEqual({ lines: 3, imported: 3, alreadyPresent: 0, invalid: [] });
+    expect(await all('export-copy')).toEqual(records.map((r) => ({ ...r, runId: 'export-copy' })));
+  });
+
+  it('accepts both formats in one file, detected per line', async () => {
+    const ours = JSON.stringify(sampleRecord({ runId: 'whatever', iteration: 0 }));
+    const original = readFileSync(FIXTURE, 'utf8').split('\n')[1] ?? '';
+    const report = (await importJsonl(storage.history, `${ours}\n${original}\n{"neither": 1}\n[]`, { runId: 'mixed' }))._unsafeUnwrap();
+    expect(report.imported).toBe(2);
+    expect(report.invalid).toEqual([
+      { line: 3, message: expect.stringMatching(/neither an alphaloop record/) },
+      { line: 4, message: expect.stringMatching(/neither/) },
+    ]);
+    expect((await all('mixed')).map((r) => [r.iteration, r.source])).toEqual([
+      [0, 'factor_graph'],
+      [1, 'factor_graph'],
+    ]);
+  });
+
+  it('names the file when it cannot be read or written', async () => {
+    const missing = join(scratch, 'missing.jsonl');
+    const read = (await importJsonlFile(storage.history, missing, { runId: 'x' }))._unsafeUnwrapErr();
+    expect(read.message).toContain(missing);
+    expect(read.message).toContain('ENOENT');
+    const blocker = join(scratch, 'a-file');
+    writeFileSync(blocker, '');
+    const written = (await exportRunJsonlFile(storage.history, 'export-source', join(blocker, 'out.jsonl')))._unsafeUnwrapErr();
+    expect(written.message).toContain('ENOTDIR');
+  });
+
+  it('stops at a storage failure, saying at which line, and keeps what was stored', async () => {
+    let appended = 0;
+    const failing: HistoryRepository = {
+      ...storage.history,
+      allocateIteration: () => okAsync(0),
+      append: () => (++appended < 2 ? okAsync(undefined) : errAsync({ kind: 'storage_unavailable', message: 'cannot reach PostgreSQL' })),
+      recent: () => okAsync([]),
+      page: () => okAsync([]),
+      count: () => okAsync(0),
+    };
+    const error = (await importJsonlFile(failing, FIXTURE, { runId: 'x' }))._unsafeUnwrapErr();
+    expect(error).toMatchObject({ kind: 'storage_unavailable', message: expect.stringMatching(/line 2: cannot reach PostgreSQL/) });
+  });
+});
+
+describe('JSONL line parsing', () => {
+  it("turns Python's bare NaN and Infinity into null, but not inside strings", () => {
+    expect(nullifyNonFiniteTokens('{"a": NaN, "b": "NaN", "c": -Infinity, "d": "x\\"NaN", "e": [Infinity,1]}')).toBe(
+      '{"a": null, "b": "NaN", "c": null, "d": "x\\"NaN", "e": [null,1]}',
+    );
+  });
+
+  it('maps error types and messages to categories', () => {
+    expect(categoryOf('TimeoutError', '')).toBe('timeout');
+    expect(categoryOf('KeyError', "'close'")).toBe('data_missing');
+    expect(categoryOf('ZeroDivisionError', '')).toBe('calculation');
+    expect(categoryOf('ValidationError', 'Metric validation failed: sharpe 12 outside')).toBe('calculation');
+    expect(categoryOf('SyntaxError', 'invalid syntax')).toBe('syntax');
+    expect(categoryOf('LLMEmptyResponseError', '')).toBe('llm');
+    expect(categoryOf('Exception', '**Error: price:成交量 not exists')).toBe('data_missing');
+    expect(categoryOf(null, 'Execution timed out')).toBe('timeout');
+    expect(categoryOf('RuntimeError', 'boom')).toBe('other');
+  });
+
+  it('refuses our own format when a field is wrong, naming it', () => {
+    const bad = { ...sampleRecord(), level: 7 };
+    expect(parseJsonlLine(JSON.stringify(bad), 'r')._unsafeUnwrapErr()).toMatch(/record\.level is not one of 0, 1, 2, 3/);
+    const { timings: _timings, ...missing } = sampleRecord();
+    expect(parseJsonlLine(JSON.stringify(missing), 'r')._unsafeUnwrapErr()).toMatch(/record\.timings is missing/);
+  });
+});
