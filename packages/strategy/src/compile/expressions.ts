@@ -48,6 +48,11 @@ export function compileExpression(core: CompilerCore, node: Expression | SpreadE
     case 'MemberExpression': {
       const property = node.property.type === 'Identifier' ? node.property.name : '';
       if (FORBIDDEN_PROPERTIES.has(property)) return forbiddenProperty(core, node.property, property);
+      if (!node.computed && node.object.type !== 'Super') {
+        // a forbidden or unknown object (process.env) is the more useful error
+        const object = compileExpression(core, node.object, depth + 1);
+        if (object.isErr()) return object;
+      }
       if (node.computed) {
         return core.fail(node, 'forbidden_syntax', 'computed member access (x[...]) is not allowed',
           'to keep values where a condition holds write x.where(condition); data fields are read with data.get(key)');
@@ -215,6 +220,11 @@ function compileCall(core: CompilerCore, node: CallExpression, depth: number): C
       method ?? 'call catalogue methods on frames, e.g. close.average(20), and data.get(key) for data');
   }
   if (callee.type !== 'MemberExpression') {
+    // f()() or (0, eval)(): the callee itself usually holds the specific error
+    if (callee.type !== 'Super') {
+      const inner = compileExpression(core, callee, depth + 1);
+      if (inner.isErr()) return inner;
+    }
     return core.fail(callee, 'forbidden_syntax', 'only methods on frames, data.get(...) and sim(...) can be called', 'e.g. close.average(20)');
   }
   if (callee.optional || node.optional) {

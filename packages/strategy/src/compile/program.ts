@@ -103,6 +103,12 @@ export function compileProgram(core: CompilerCore, program: Program, sourceLengt
 function compileDeclaration(core: CompilerCore, statement: VariableDeclaration, report: (e: StrategyError) => void): void {
   if (statement.kind !== 'const') {
     report(core.error(statement, 'forbidden_syntax', `'${statement.kind}' declarations are not allowed`, `write const instead of ${statement.kind}: every name is bound once`));
+    // bind the names anyway (as failed) so their uses do not add "unknown name" errors
+    for (const declarator of statement.declarations) {
+      if (declarator.id.type === 'Identifier' && !core.scope.has(declarator.id.name)) {
+        core.scope.set(declarator.id.name, { value: null, offset: declarator.id.start, used: true });
+      }
+    }
     return;
   }
   for (const declarator of statement.declarations) {

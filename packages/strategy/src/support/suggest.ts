@@ -44,7 +44,9 @@ export function suggest(wanted: string, candidates: readonly string[], max = 3):
     }
   }
   scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name));
-  return scored.slice(0, max).map((s) => s.name);
+  const best = scored[0]?.score ?? 0;
+  // only the closest candidates: a far second guess is noise
+  return scored.filter((s) => s.score <= best + 1).slice(0, max).map((s) => s.name);
 }
 
 /** `'a', 'b' or 'c'` */
