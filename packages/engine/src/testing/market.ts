@@ -58,6 +58,8 @@ export function smallMarket(rows = 80, cols = 6, seed = 7): MarketFrames {
     ['price:low', prices.low],
     ['price:volume', mk(volume)],
     ['monthly_revenue:revenue', frameFromRows(revDates, symbols, revRows)],
+    ['price_earning_ratio:pe', mk(close.map((r) => r.map((c, j) => (c === null ? null : (c / (2 + j)) * (j === 4 ? -1 : 1)))))],
+    ['fundamental_features:roe', frameFromRows(revDates.slice(0, 3), symbols, revRows.slice(0, 3).map((r) => r.map((v, j) => (v % 31) - 10 + j)))],
   ]);
   return { fields, prices };
 }
