@@ -98,9 +98,13 @@ export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Res
     const model = createLanguageModel(spec.value, env, c.baseUrl);
     if (model.isErr()) return err(model.error);
     const logger = deps.logger;
+    if (logger !== undefined && globalThis.AI_SDK_LOG_WARNINGS === undefined) {
+      // the SDK prints its call warnings to the console unless told otherwise; they go to our logger instead
+      globalThis.AI_SDK_LOG_WARNINGS = false;
+    }
     client = new SdkChatClient(model.value, {
       now: () => clock.now(),
-      ...(logger === undefined ? {} : { onWarnings: (w: readonly string[]) => logger.debug('llm sdk warnings', { warnings: w }) }),
+      ...(logger === undefined ? {} : { onWarnings: (w: readonly string[]) => logger.debug('llm sdk warnings', { model: spec.value.name, warnings: w.map(mask) }) }),
     });
   }
 

@@ -157,7 +157,8 @@ export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptO
   const fieldsFull = memoFields(market, Number.MAX_SAFE_INTEGER);
   const tableFull = recentTable(recent, Number.MAX_SAFE_INTEGER);
   const codeFull = input.champion?.code.trim() ?? '';
-  const championFixed = championSection(input, Number.MAX_SAFE_INTEGER).length - codeFull.length;
+  const championFull = championSection(input, Number.MAX_SAFE_INTEGER);
+  const championFixed = championFull.length - codeFull.length;
 
   // everything but the four variable parts, with the separators ('\n\n' between sections)
   const fixed =
@@ -170,11 +171,11 @@ export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptO
   );
 
   const system = memoSystem(market, guide, fieldsBudget);
-  const table = recentTable(recent, tableBudget);
+  const table = tableBudget >= tableFull.length ? tableFull : recentTable(recent, tableBudget);
   const sections = [
     head,
     `${feedbackTitle}\n${truncateText(feedback, feedbackBudget)}`,
-    championSection(input, codeBudget),
+    codeBudget >= codeFull.length ? championFull : championSection(input, codeBudget),
     ...(table === '' ? [] : [`${recentTitle}\n${table}`]),
     OUTPUT_CONTRACT,
   ];

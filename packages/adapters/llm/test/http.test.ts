@@ -1,5 +1,5 @@
 import { TEST_MARKET } from '@alphaloop/ports/test-doubles';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compilerValidator, DEFAULT_PRICES } from '../src/index.js';
 import { startFakeLlmServer, type FakeLlmServer, type Wire } from './fake-llm-server.js';
 import { BAD_CODE, FEEDBACK, GOOD_CODE, harness, js, MODEL_OF, promptInput, TEST_ENV, textOf } from './support.js';
@@ -242,5 +242,20 @@ describe('other vendors on the same adapter', () => {
     expect(server.requests[0]?.headers.authorization).toBeUndefined();
     expect(server.requests[0]?.body).toMatchObject({ model: 'llama3.1:8b' });
     expect(logger.entries.filter((e) => e.level === 'warn' && e.message.includes('No price'))).toHaveLength(1);
+  });
+
+  it('SDK call warnings (here: temperature dropped for a model that rejects it) go to the logger, not the console', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    try {
+      server.script({ type: 'text', text: js(GOOD_CODE) });
+      const { llm, logger } = harness(server, 'anthropic', { model: 'anthropic:claude-opus-4-8' });
+      (await llm.proposeStrategy(promptInput()))._unsafeUnwrap();
+      expect(logger.entries.some((e) => e.message === 'llm sdk warnings')).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      info.mockRestore();
+    }
   });
 });
