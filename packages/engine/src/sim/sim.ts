@@ -121,7 +121,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   const fee = opts.feeRatio;
   const feeTax = opts.feeRatio + opts.taxRatio;
 
-  // position weights mapped onto price columns (NaN → 0); `hadValue` = raw row had a non-NaN cell
+  // position weights mapped onto price columns (NaN → 0); `hadValue` = the raw row had a non-NaN cell
   const P = position.dates.length;
   const pc = position.symbols.length;
   const toPrice = columnMap(symbols, position.symbols); // position col → price col
@@ -129,11 +129,11 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   const hadValue = new Uint8Array(P);
   for (let r = 0; r < P; r++) {
     for (let j = 0; j < pc; j++) {
-      const v = position.values[r * pc + j] as number;
-      if (v !== v) continue;
-      hadValue[r] = 1;
       const c = toPrice[j] as number;
-      if (c >= 0) weights[r * S + c] = v;
+      const v = position.values[r * pc + j] as number;
+      if (c < 0 || v !== v) continue; // columns missing from the prices are dropped first
+      hadValue[r] = 1;
+      weights[r * S + c] = v;
     }
   }
 
