@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alignFrames, frameRow, reindexFfill, validateFrame } from './frame.js';
 import { binaryFrame } from './kernels/elementwise.js';
 import { civilFromDays, daysFromCivil, isoDate, monthEnd, quarterEnd, weekday } from './calendar.js';
-import { day, frame } from './testing/builders.js';
+import { day, frame } from '../test/support/builders.js';
 
 describe('calendar', () => {
   it('round-trips epoch days and knows weekdays and period ends', () => {

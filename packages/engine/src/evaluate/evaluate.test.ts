@@ -6,8 +6,8 @@ import { evaluateGraph, evaluateGraphWithReport } from './evaluate.js';
 import { KERNELS } from './registry.js';
 import { frameRow } from '../frame.js';
 import { rollingSumKernel } from '../kernels/rolling.js';
-import { buildGraph, simOptionsArbitrary, stepsArbitrary } from '../testing/graphs.js';
-import { smallMarket } from '../testing/market.js';
+import { buildGraph, simOptionsArbitrary, stepsArbitrary } from '../../test/support/graphs.js';
+import { smallMarket } from '../../test/support/market.js';
 
 const market = smallMarket();
 const node = (id: number, op: string, args: number[], params: (number | string)[], type: GraphNode['type']): GraphNode => ({

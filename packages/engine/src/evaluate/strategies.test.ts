@@ -9,7 +9,7 @@ import {
 } from '@alphaloop/strategy';
 import { describe, expect, it } from 'vitest';
 import { backtestGraph } from './backtest.js';
-import { smallMarket } from '../testing/market.js';
+import { smallMarket } from '../../test/support/market.js';
 
 /** The strategy package's graphs (template, hand-written source, mutation chains) run on the engine. */
 const market = smallMarket(120, 8);

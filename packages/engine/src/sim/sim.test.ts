@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSchedule, resampleTimestamps } from './schedule.js';
 import { sim, type PriceFrames } from './sim.js';
 import { tradeRecords } from './trades.js';
-import { day, frame, weekdays, type Cell } from '../testing/builders.js';
+import { day, frame, weekdays, type Cell } from '../../test/support/builders.js';
 
 const fee = 1.425 / 1000;
 const tax = 3 / 1000;

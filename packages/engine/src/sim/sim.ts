@@ -171,7 +171,6 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   let pendingCount = 0;
   let today = new Int32Array(S);
   let todayReason = new Uint8Array(S);
-  let todayCount = 0;
   const stopped = new Uint8Array(S);
   const stoppedList = new Int32Array(S);
   let stoppedCount = 0;
@@ -319,7 +318,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
     let removed = false;
 
     // 2. stop detection (touched: exit now; close-based: queue for tomorrow)
-    todayCount = 0;
+    let todayCount = 0;
     if (stopsOn && heldCount > 0) {
       for (let i = 0; i < heldCount; i++) {
         const s = heldList[i] as number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeStatistics, monthlyReturnTable } from './statistics.js';
 import { toStrategyMetrics } from './metrics.js';
-import { day } from '../testing/builders.js';
+import { day } from '../../test/support/builders.js';
 import { TradesBuilder } from '../sim/trades.js';
 
 const near = (a: number, b: number, tol = 1e-12): void => {

@@ -1,5 +1,5 @@
-import { epochDayOf } from '../calendar.js';
-import { frameFromRows, type Frame } from '../frame.js';
+import { epochDayOf } from '../../src/calendar.js';
+import { frameFromRows, type Frame } from '../../src/frame.js';
 
 export type Cell = number | boolean | null;
 

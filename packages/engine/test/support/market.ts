@@ -1,6 +1,6 @@
-import type { MarketFrames } from '../evaluate/evaluate.js';
-import { frameFromRows, type Frame } from '../frame.js';
-import { epochDayOf } from '../calendar.js';
+import type { MarketFrames } from '../../src/evaluate/evaluate.js';
+import { frameFromRows, type Frame } from '../../src/frame.js';
+import { epochDayOf } from '../../src/calendar.js';
 
 /** A small deterministic market for tests: weekdays, a suspension, a late listing and a delisting, and a
  * monthly revenue frame dated on the 10th (a different grid). */
