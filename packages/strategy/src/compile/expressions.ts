@@ -230,14 +230,11 @@ function compileCall(core: CompilerCore, node: CallExpression, depth: number): C
   if (callee.optional || node.optional) {
     return core.fail(callee, 'forbidden_syntax', 'optional chaining (?.) is not allowed', 'write the call directly: x.average(20)');
   }
-  if (callee.property.type !== 'Identifier') {
-    return core.fail(callee.property, 'forbidden_syntax', 'computed or private method names are not allowed', 'write x.method(...) with a catalogue method name');
+  if (callee.computed || callee.property.type !== 'Identifier') {
+    return core.fail(callee, 'forbidden_syntax', 'computed member access (x[...]) is not allowed', 'write x.method(...) with a catalogue method name');
   }
   const method = callee.property.name;
   if (FORBIDDEN_PROPERTIES.has(method)) return forbiddenProperty(core, callee.property, method);
-  if (callee.computed) {
-    return core.fail(callee, 'forbidden_syntax', 'computed member access (x[...]) is not allowed', 'write x.method(...) with a catalogue method name');
-  }
   for (const arg of node.arguments) {
     if (arg.type === 'SpreadElement') return core.fail(arg, 'forbidden_syntax', 'spread arguments (...) are not allowed', 'pass each argument directly');
   }

@@ -117,7 +117,7 @@ export function compileMethodCall(core: CompilerCore, node: CallExpression, rece
   const spec = PLAIN_METHODS.get(method);
   if (spec === undefined) {
     const alias = METHOD_ALIASES[method];
-    const close = suggest(method, ALL_METHOD_NAMES);
+    const close = alias === undefined ? suggest(method, ALL_METHOD_NAMES) : [];
     return core.fail(node.callee, 'unknown_method',
       `unknown method '${method}'.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
       alias !== undefined ? `write ${alias}` : close.length > 0 ? `write x.${close[0] ?? ''}(...)`

@@ -122,16 +122,9 @@ function compileDeclaration(core: CompilerCore, statement: VariableDeclaration, 
       report(core.error(declarator.id, problem.kind, problem.message, problem.hint));
       continue;
     }
-    if (core.scope.has(name)) {
-      report(core.error(declarator.id, 'duplicate_name', `'${name}' is already declared`, `choose a new name, e.g. ${name}2, or remove the earlier declaration`));
-      continue;
-    }
-    if (declarator.init === null || declarator.init === undefined) {
-      report(core.error(declarator, 'forbidden_syntax', `'${name}' has no value`, `write const ${name} = ...;`));
-      core.scope.set(name, { value: null, offset: declarator.id.start, used: false });
-      continue;
-    }
-    const compiled = compileExpression(core, declarator.init, 1);
+    // the parser already rejects redeclarations and const without a value
+    const compiled = declarator.init === null || declarator.init === undefined ? null : compileExpression(core, declarator.init, 1);
+    if (compiled === null) continue;
     if (compiled.isErr()) report(compiled.error);
     core.scope.set(name, { value: compiled.isOk() ? compiled.value : null, offset: declarator.id.start, used: false });
   }

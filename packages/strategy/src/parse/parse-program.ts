@@ -28,6 +28,11 @@ function toSyntaxError(caught: unknown, lines: LineIndex): StrategyError {
     return { kind: 'nesting_too_deep', line, column, message: 'the expression is nested too deeply to parse',
       hint: 'name intermediate results with const declarations instead of nesting them' };
   }
+  const redeclared = /Identifier '(.*)' has already been declared/.exec(message);
+  if (redeclared !== null) {
+    return { kind: 'duplicate_name', line, column, message: `'${redeclared[1] ?? ''}' is already declared`,
+      hint: 'choose a new name, or remove the earlier declaration' };
+  }
   if (/Unterminated string/.test(message)) {
     return { kind: 'syntax_error', line, column, message: 'syntax error: unterminated string', hint: 'close the string with the same quote it starts with' };
   }

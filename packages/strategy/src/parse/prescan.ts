@@ -24,6 +24,10 @@ export function prescan(source: string): Result<void, StrategyError> {
   const at = (offset: number, kind: StrategyError['kind'], message: string, hint: string): Result<void, StrategyError> =>
     err({ kind, line, column: offset - lineStart + 1, message, hint });
 
+  const tooManyOperators = (offset: number): Result<void, StrategyError> =>
+    at(offset, 'too_many_operators', `the strategy has more than ${LIMITS.maxOperators} operator characters`,
+      'write a shorter strategy; name repeated sub-expressions with const');
+
   for (let i = 0; i < source.length; i += 1) {
     const code = source.charCodeAt(i);
     switch (code) {
@@ -66,8 +70,8 @@ export function prescan(source: string): Result<void, StrategyError> {
             }
           }
           i = end - 1;
-        } else {
-          operators += 1;
+        } else if (++operators > LIMITS.maxOperators) {
+          return tooManyOperators(i);
         }
         break;
       }
@@ -87,11 +91,8 @@ export function prescan(source: string): Result<void, StrategyError> {
         break;
       default:
         if (isOperatorChar(code)) {
-          operators += 1; // per character, so long unary runs (`!!!!…`) are bounded too
-          if (operators > LIMITS.maxOperators) {
-            return at(i, 'too_many_operators', `the strategy has more than ${LIMITS.maxOperators} operator characters`,
-              'write a shorter strategy; name repeated sub-expressions with const');
-          }
+          // per character, so long unary runs (`!!!!…`) are bounded too
+          if (++operators > LIMITS.maxOperators) return tooManyOperators(i);
         } else if (code > 126 && !isSpace(code)) {
           return at(i, 'invalid_character', `unexpected character '${String.fromCodePoint(source.codePointAt(i) ?? code)}' outside a string`,
             'names must use ASCII letters, digits and _; put non-ASCII text (such as Chinese data keys) inside quotes');

@@ -45,8 +45,8 @@ export function suggest(wanted: string, candidates: readonly string[], max = 3):
   }
   scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name));
   const best = scored[0]?.score ?? 0;
-  // only the closest candidates: a far second guess is noise
-  return scored.filter((s) => s.score <= best + 1).slice(0, max).map((s) => s.name);
+  // only the closest candidates (ties): a farther second guess is noise
+  return scored.filter((s) => s.score === best).slice(0, max).map((s) => s.name);
 }
 
 /** `'a', 'b' or 'c'` */

@@ -63,7 +63,7 @@ export const ADVERSARIAL_CORPUS: readonly AdversarialCase[] = [
   { name: 'empty source', source: '', kind: 'missing_return' },
   { name: 'let declaration', source: "let close = data.get('price:close');\nreturn close > 1;", kind: 'forbidden_syntax', mentions: "'let'" },
   { name: 'reassignment', source: `${CLOSE}close = close * 2;\nreturn close > 1;`, kind: 'forbidden_syntax' },
-  { name: 'redeclaration', source: `${CLOSE}const close = 1;\nreturn close > 1;`, kind: 'syntax_error' },
+  { name: 'redeclaration', source: `${CLOSE}const close = 1;\nreturn close > 1;`, kind: 'duplicate_name' },
   { name: 'unknown name', source: `${CLOSE}return clsoe > 1;`, kind: 'unknown_name', mentions: "Did you mean 'close'" },
   { name: 'conditional operator', source: `${CLOSE}const x = close > 1 ? close : 0;\nreturn x;`, kind: 'forbidden_syntax', mentions: 'conditional' },
   { name: 'arithmetic on a condition', source: `${CLOSE}const x = (close > 1) * 2;\nreturn x;`, kind: 'type_mismatch' },
