@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatStrategyErrors } from '../errors.js';
 import { compileStrategy } from '../strategy.js';
-import { ADVERSARIAL_CORPUS } from '../testing/adversarial.js';
-import { STRATEGY_CORPUS } from '../testing/corpus.js';
-import { TEST_CONTEXT } from '../testing/market.js';
+import { ADVERSARIAL_CORPUS } from '../../test/support/adversarial.js';
+import { STRATEGY_CORPUS } from '../../test/support/corpus.js';
+import { TEST_CONTEXT } from '../../test/support/market.js';
 
 const pwned = (): unknown => (globalThis as Record<string, unknown>)['alphaloopPwned'];
 

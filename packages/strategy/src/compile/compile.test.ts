@@ -3,7 +3,7 @@ import { formatStrategyError, formatStrategyErrors, type StrategyError } from '.
 import type { GraphNode } from '../graph/types.js';
 import { LIMITS } from '../limits.js';
 import { compileStrategy, type CompiledStrategy } from '../strategy.js';
-import { TEST_CONTEXT } from '../testing/market.js';
+import { TEST_CONTEXT } from '../../test/support/market.js';
 
 const CLOSE = "const close = data.get('price:close');\n";
 const ok = (source: string): CompiledStrategy => {

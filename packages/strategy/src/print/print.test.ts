@@ -4,9 +4,9 @@ import { DEFAULT_SIM_OPTIONS } from '../catalogue/sim-options.js';
 import { formatStrategyErrors } from '../errors.js';
 import type { FactorGraph } from '../graph/types.js';
 import { compileStrategy, type CompiledStrategy } from '../strategy.js';
-import { arbitraryStrategy } from '../testing/arbitrary.js';
-import { STRATEGY_CORPUS } from '../testing/corpus.js';
-import { TEST_CONTEXT } from '../testing/market.js';
+import { arbitraryStrategy } from '../../test/support/arbitrary.js';
+import { STRATEGY_CORPUS } from '../../test/support/corpus.js';
+import { TEST_CONTEXT } from '../../test/support/market.js';
 import { printExpression, printStrategy, quote } from './print.js';
 
 const compile = (source: string): CompiledStrategy => {

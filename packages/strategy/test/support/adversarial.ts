@@ -1,4 +1,4 @@
-import type { StrategyErrorKind } from '../errors.js';
+import type { StrategyErrorKind } from '../../src/errors.js';
 
 export interface AdversarialCase {
   readonly name: string;

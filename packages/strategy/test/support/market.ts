@@ -1,4 +1,4 @@
-import type { CompileContext, FieldInfo } from '../compile/context.js';
+import type { CompileContext, FieldInfo } from '../../src/compile/context.js';
 
 /** A Taiwan-style market description for tests: English keys with FinLab's Chinese names as aliases. */
 export const TEST_FIELDS: readonly FieldInfo[] = [
