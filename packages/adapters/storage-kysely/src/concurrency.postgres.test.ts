@@ -35,7 +35,7 @@ describePostgres('PostgreSQL across OS processes', (url) => {
     const perProcess = done.map((m) => m.iterations as number[]);
     expect(perProcess.map((list) => list.length)).toEqual([50, 50, 50, 50]);
     // the processes really interleaved: nobody got a contiguous block of numbers
-    expect(perProcess.filter((list) => list.at(-1)! - list[0]! === 49).length).toBeLessThan(4);
+    expect(perProcess.filter((list) => (list.at(-1) ?? 0) - (list[0] ?? 0) === 49).length).toBeLessThan(4);
     const stored = (await storage.history.page(runId, { offset: 0, limit: 500 }))._unsafeUnwrap().map((r) => r.iteration);
     expect(stored).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(perProcess.flat().sort((a, b) => a - b)).toEqual(stored);

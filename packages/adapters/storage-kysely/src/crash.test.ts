@@ -41,11 +41,16 @@ async function expectNoPartialRecord(storage: Storage, runId: string, doomed: nu
 }
 
 describe('a process SIGKILLed inside a transaction: PGlite on disk', () => {
-  const root = mkdtempSync(join(tmpdir(), 'alphaloop-crash-'));
-  const dataDir = join(root, 'db');
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  let root = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'alphaloop-crash-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
   it('leaves no partial record, and the next run continues the numbering', async () => {
+    const dataDir = join(root, 'db');
     (await (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap().close()); // create the database first
     const runId = 'crash';
     const doomed = await killMidTransaction(runId, ['pglite', dataDir]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePostgres, withClient } from '../test/pg-gate.js';
 import { canMountPrivately, freePort, startPrivatePostgres } from '../test/private-postgres.js';
 import { spawnChild } from '../test/spawn.js';
@@ -108,8 +108,13 @@ describePostgres('PostgreSQL refusing the connection', (url) => {
 });
 
 describe('PGlite data directory problems', () => {
-  const root = mkdtempSync(join(tmpdir(), 'alphaloop-dirs-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  let root = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'alphaloop-dirs-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
   it('names the directory and --db when part of the path is a file', async () => {
     writeFileSync(join(root, 'plain-file'), '');

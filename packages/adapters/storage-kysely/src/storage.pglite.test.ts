@@ -20,8 +20,13 @@ describeHistoryRepositoryContract('PGlite (in memory)', async () => ({ history: 
 describeStorageBehaviour('PGlite (in memory)', { storage: () => memory, schema: () => null });
 
 describe('PGlite on disk', () => {
-  const root = mkdtempSync(join(tmpdir(), 'alphaloop-pglite-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  let root = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'alphaloop-pglite-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
   it('keeps records across close and reopen, and lets one process at a time open a directory', async () => {
     const dataDir = join(root, 'nested', 'db');
