@@ -4,6 +4,7 @@ import { engineError, fromException, type EngineError } from '../errors.js';
 import { reindexFfill, sameGrid, validateFrame, type Frame } from '../frame.js';
 import type { PriceFrames } from '../sim/sim.js';
 import { KERNELS, type KernelContext, type Value } from './registry.js';
+import { STREAMS, type StreamArg, type StreamOp } from './streams.js';
 
 /**
  * The market a graph runs on: fields by key (`data.get(key)`), plus the adjusted price frames `sim` needs.
@@ -18,26 +19,32 @@ export interface MarketFrames {
 export interface EvaluateOptions {
   /** Reuse released intermediate buffers (default true). */
   readonly reuseBuffers?: boolean;
+  /** Rows per block of the streaming evaluator (default: about 65,536 cells per block). */
+  readonly blockRows?: number;
 }
 
 /** Memory figures of one evaluation (for tests and the benchmark). */
 export interface EvaluationReport {
-  /** Frame buffers allocated (not reused). */
-  readonly allocated: number;
-  /** Buffers served from the pool. */
+  /** Whole-frame buffers allocated (inputs of time-series operations and the result). */
+  readonly fullBuffers: number;
+  /** Block buffers allocated (each rows-per-block × symbols). */
+  readonly blockBuffers: number;
+  /** Times a node was given a recycled block buffer. */
   readonly reused: number;
-  /** Largest number of evaluator-owned buffers alive at once. */
-  readonly peakLive: number;
+  /** Rows per block. */
+  readonly blockRows: number;
   /** How many times each node was computed (always 1: shared nodes are computed once). */
   readonly computed: Int32Array;
 }
 
 /**
  * Evaluates a factor graph on a market and returns the root (position) frame. Nodes are visited once in
- * topological order, so a node shared by several consumers is computed once; each intermediate buffer is
- * returned to a pool as soon as its last consumer has run (reference counting), which bounds memory by the
- * graph's width rather than its size. Fields whose grid differs from the close frame's are put on it first
- * (as-of: each trading day takes the last row published on or before it). Never throws.
+ * topological order, so a node shared by several consumers is computed once. Evaluation streams over blocks
+ * of rows (about 64 k cells each): a node whose consumers only read the current rows keeps just one block
+ * buffer, and block buffers are recycled as soon as their last consumer has run (reference counting), so
+ * memory is bounded by the graph's width times a block, plus whole frames only for the inputs of
+ * time-series operations and for the result. Fields whose grid differs from the close frame's are put on it
+ * first (as-of: each trading day takes the last row published on or before it). Never throws.
  */
 export function evaluateGraph(graph: FactorGraph, market: MarketFrames, options: EvaluateOptions = {}): Result<Frame, EngineError> {
   return evaluateGraphWithReport(graph, market, options).map((r) => r.frame);
@@ -49,18 +56,35 @@ export function evaluateGraphWithReport(
   options: EvaluateOptions = {},
 ): Result<{ frame: Frame; report: EvaluationReport }, EngineError> {
   try {
-    return validateFrame(market.prices.close, 'close').andThen((grid) => run(graph, market, grid, options.reuseBuffers ?? true));
+    return validateFrame(market.prices.close, 'close').andThen((grid) => runStreaming(graph, market, grid, options));
   } catch (e) {
     return err(fromException(e, 'evaluateGraph'));
   }
 }
 
-function run(
-  graph: FactorGraph,
-  market: MarketFrames,
-  grid: Frame,
-  reuse: boolean,
-): Result<{ frame: Frame; report: EvaluationReport }, EngineError> {
+/**
+ * The straightforward evaluator (every node a whole frame, one kernel call per node): the reference the
+ * streaming evaluator is tested against.
+ */
+export function evaluateGraphReference(graph: FactorGraph, market: MarketFrames, options: EvaluateOptions = {}): Result<Frame, EngineError> {
+  try {
+    return validateFrame(market.prices.close, 'close').andThen((grid) =>
+      runReference(graph, market, grid, options.reuseBuffers ?? true).map((r) => r.frame),
+    );
+  } catch (e) {
+    return err(fromException(e, 'evaluateGraphReference'));
+  }
+}
+
+interface CheckedGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly count: number;
+  readonly reachable: Uint8Array;
+  /** Reachable consumers per node (+1 for the root). */
+  readonly refs: Int32Array;
+}
+
+function checkGraph(graph: FactorGraph): Result<CheckedGraph, EngineError> {
   const nodes = graph.nodes;
   const count = nodes.length;
   if (count === 0) return err(engineError('invalid_input', 'the graph has no nodes'));
@@ -88,6 +112,18 @@ function run(
     }
   }
   refs[graph.root] = (refs[graph.root] as number) + 1;
+  return ok({ nodes, count, reachable, refs });
+}
+
+function runReference(
+  graph: FactorGraph,
+  market: MarketFrames,
+  grid: Frame,
+  reuse: boolean,
+): Result<{ frame: Frame }, EngineError> {
+  const checked = checkGraph(graph);
+  if (checked.isErr()) return err(checked.error);
+  const { nodes, count, reachable, refs } = checked.value;
 
   const rows = grid.dates.length;
   const cols = grid.symbols.length;
@@ -170,5 +206,155 @@ function run(
   if (root === undefined || typeof root === 'number') {
     return err(engineError('invalid_input', 'the root of the graph must be a frame (a position), not a number'));
   }
-  return ok({ frame: root, report: { allocated, reused, peakLive, computed } });
+  void allocated;
+  void reused;
+  void peakLive;
+  return ok({ frame: root });
+}
+
+/** Looks a field up and puts it on the grid (as-of) when it is on another one; cached per evaluation. */
+function fieldOn(market: MarketFrames, grid: Frame, key: string, cache: Map<string, Frame>): Result<Frame, EngineError> {
+  const f = market.fields.get(key);
+  if (f === undefined) {
+    const known = market.fields.keys === undefined ? '' : ` (known: ${[...market.fields.keys()].slice(0, 20).join(', ')})`;
+    return err(engineError('data_missing', `no market data for '${key}'${known}`));
+  }
+  if (sameGrid(f, grid)) return ok(f);
+  const cached = cache.get(key);
+  if (cached !== undefined) return ok(cached);
+  return validateFrame(f, key).map((valid) => {
+    const g = reindexFfill(valid, grid.dates, grid.symbols);
+    cache.set(key, g);
+    return g;
+  });
+}
+
+const BLOCK_CELLS = 65_536;
+
+function runStreaming(
+  graph: FactorGraph,
+  market: MarketFrames,
+  grid: Frame,
+  options: EvaluateOptions,
+): Result<{ frame: Frame; report: EvaluationReport }, EngineError> {
+  const checked = checkGraph(graph);
+  if (checked.isErr()) return err(checked.error);
+  const { nodes, count, reachable } = checked.value;
+  const refs = Int32Array.from(checked.value.refs);
+  const rows = grid.dates.length;
+  const cols = grid.symbols.length;
+  const blockRows = Math.max(1, Math.min(Math.max(rows, 1), options.blockRows ?? Math.floor(BLOCK_CELLS / Math.max(cols, 1))));
+  const reuse = options.reuseBuffers ?? true;
+  const conformed = new Map<string, Frame>();
+
+  // 1. leaves and scalars; a stream per frame node (parameters are checked here, before any computing)
+  const scalar: (number | undefined)[] = new Array<number | undefined>(count);
+  const full: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(count);
+  const ops: (StreamOp | undefined)[] = new Array<StreamOp | undefined>(count);
+  const scalarCtx: KernelContext = {
+    grid, rows, cols,
+    alloc: () => new Float64Array(0),
+    release: () => undefined,
+    data: (key) => fieldOn(market, grid, key, conformed),
+  };
+  for (let i = 0; i < count; i++) {
+    if (reachable[i] === 0) continue;
+    const node = nodes[i] as GraphNode;
+    const at = { nodeId: i, op: node.op };
+    if (node.op === 'const' || (node.op !== 'data' && node.args.length > 0 && node.args.every((a) => scalar[a] !== undefined))) {
+      const kernel = KERNELS[node.op];
+      if (kernel === undefined) return err(engineError('unsupported_op', `no kernel for op '${node.op}'`, at));
+      const v = kernel(scalarCtx, node, node.args.map((a) => scalar[a] as number));
+      if (v.isErr()) return err(v.error.nodeId === undefined ? { ...v.error, ...at } : v.error);
+      if (typeof v.value !== 'number') return err(engineError('calculation', `node ${i}: expected a number`, at));
+      scalar[i] = v.value;
+      continue;
+    }
+    if (node.op === 'data') {
+      const key = node.params[0];
+      if (typeof key !== 'string') return err(engineError('invalid_input', `node ${i} (data): the key must be a string`, at));
+      const f = fieldOn(market, grid, key, conformed);
+      if (f.isErr()) return err({ ...f.error, ...at });
+      full[i] = f.value.values;
+      continue;
+    }
+    const maker = STREAMS[node.op];
+    if (maker === undefined) return err(engineError('unsupported_op', `no kernel for op '${node.op}'`, at));
+    const op = maker(node, { rows, cols });
+    if (op.isErr()) return err(op.error.nodeId === undefined ? { ...op.error, ...at } : op.error);
+    ops[i] = op.value;
+  }
+  if (scalar[graph.root] !== undefined) {
+    return err(engineError('invalid_input', 'the root of the graph must be a frame (a position), not a number'));
+  }
+
+  // 2. storage: whole frames for the root and for inputs read with history; block slots for the rest,
+  //    recycled by reference counting in topological order (the same plan serves every block)
+  const needsFull = new Uint8Array(count);
+  needsFull[graph.root] = 1;
+  for (let i = 0; i < count; i++) {
+    const op = ops[i];
+    if (op !== undefined && op.history) needsFull[(nodes[i] as GraphNode).args[0] as number] = 1;
+  }
+  const slotOf = new Int32Array(count).fill(-1);
+  const free: number[] = [];
+  let slots = 0;
+  let reused = 0;
+  let fullBuffers = 0;
+  for (let i = 0; i < count; i++) {
+    if (ops[i] === undefined) continue;
+    if (needsFull[i] === 1) {
+      full[i] = new Float64Array(rows * cols);
+      fullBuffers++;
+    } else {
+      const recycled = reuse ? free.pop() : undefined;
+      if (recycled === undefined) slotOf[i] = slots++;
+      else {
+        slotOf[i] = recycled;
+        reused++;
+      }
+    }
+    for (const a of (nodes[i] as GraphNode).args) {
+      const left = (refs[a] as number) - 1;
+      refs[a] = left;
+      if (left === 0 && (slotOf[a] as number) >= 0) free.push(slotOf[a] as number);
+    }
+  }
+  const blocks = Array.from({ length: slots }, () => new Float64Array(blockRows * cols));
+
+  // 3. stream the rows
+  const computed = new Int32Array(count);
+  const args: StreamArg[] = [];
+  for (let t0 = 0; t0 < rows; t0 += blockRows) {
+    const t1 = Math.min(rows, t0 + blockRows);
+    const lo = t0 * cols;
+    const hi = t1 * cols;
+    const n = hi - lo;
+    for (let i = 0; i < count; i++) {
+      const op = ops[i];
+      if (op === undefined) continue;
+      const node = nodes[i] as GraphNode;
+      args.length = 0;
+      for (let k = 0; k < node.args.length; k++) {
+        const a = node.args[k] as number;
+        const sv = scalar[a];
+        if (sv !== undefined) args.push(sv);
+        else {
+          const f = full[a];
+          if (f !== undefined) args.push(op.history && k === 0 ? f : f.subarray(lo, hi));
+          else args.push((blocks[slotOf[a] as number] as Float64Array).subarray(0, n));
+        }
+      }
+      const f = full[i];
+      const out = f !== undefined ? f.subarray(lo, hi) : (blocks[slotOf[i] as number] as Float64Array).subarray(0, n);
+      op.run(t0, t1, args, out);
+      if (t0 === 0) computed[i] = 1;
+    }
+  }
+  const rootValues = full[graph.root];
+  if (rootValues === undefined) return err(engineError('calculation', 'the root has no value'));
+  return ok({
+    frame: { dates: grid.dates, symbols: grid.symbols, values: rootValues },
+    report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed },
+  });
 }

@@ -100,11 +100,7 @@ const rollingSum = (mean: boolean, minPeriods: (n: number) => number): Kernel =>
 
 const rollingExtreme = (which: 'max' | 'min'): Kernel =>
   unaryFrame((ctx, node, x, out) =>
-    intParam(node, 0, 1).map((n) => {
-      const scratch = ctx.alloc();
-      rollingExtremeKernel(x, ctx.rows, ctx.cols, n, which, out, scratch);
-      ctx.release(scratch);
-    }),
+    intParam(node, 0, 1).map((n) => rollingExtremeKernel(x, ctx.rows, ctx.cols, n, which, out)),
   );
 
 const lagged = (

@@ -1,38 +1,87 @@
 /** Cross-section kernels across each row (one date) of a row-major (rows × cols) matrix. */
 
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // index of the high word
+
 /**
  * pandas `rank(axis=1, pct=True, method='average')`: among the row's valid cells, the average 1-based rank
- * (1 = smallest) divided by the count of valid cells; NaN stays NaN. One native numeric sort per row,
- * then a binary search per cell (ties get the mean of their positions).
+ * (1 = smallest) divided by the count of valid cells; NaN stays NaN.
+ * Per row: an LSD radix sort (4 passes of 8 bits, passes with one bucket skipped) of the cells by the
+ * order-preserving high 32 bits of their float64 value, then an exact insertion-sort fix-up inside runs of
+ * equal keys (values within ~1e-6 of each other), then average ranks over exactly equal values.
  */
 export function rankKernel(x: Float64Array, rows: number, cols: number, out: Float64Array): void {
-  const buf = new Float64Array(cols);
+  let keys = new Uint32Array(cols);
+  let idx = new Int32Array(cols);
+  let keys2 = new Uint32Array(cols);
+  let idx2 = new Int32Array(cols);
+  const hist = new Int32Array(256);
   for (let t = 0; t < rows; t++) {
     const o = t * cols;
     let m = 0;
-    for (let s = 0; s < cols; s++) {
-      const v = x[o + s] as number;
-      if (v === v) buf[m++] = v;
-    }
-    const sorted = buf.subarray(0, m);
-    sorted.sort();
     for (let s = 0; s < cols; s++) {
       const v = x[o + s] as number;
       if (v !== v) {
         out[o + s] = Number.NaN;
         continue;
       }
-      // first index with sorted[i] >= v
-      let lo = 0;
-      let hi = m;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((sorted[mid] as number) < v) lo = mid + 1;
-        else hi = mid;
+      f64[0] = v;
+      const hi = u32[HI] as number;
+      keys[m] = hi & 0x80000000 ? ~hi >>> 0 : (hi | 0x80000000) >>> 0;
+      idx[m++] = s;
+    }
+    for (let shift = 0; shift < 32; shift += 8) {
+      hist.fill(0);
+      for (let i = 0; i < m; i++) {
+        const d = ((keys[i] as number) >>> shift) & 255;
+        hist[d] = (hist[d] as number) + 1;
       }
-      let last = lo;
-      while (last + 1 < m && sorted[last + 1] === v) last++;
-      out[o + s] = ((lo + last) / 2 + 1) / m;
+      let single = false;
+      for (let b = 0; b < 256; b++) if (hist[b] === m) single = true;
+      if (single) continue;
+      let acc = 0;
+      for (let b = 0; b < 256; b++) {
+        const c = hist[b] as number;
+        hist[b] = acc;
+        acc += c;
+      }
+      for (let i = 0; i < m; i++) {
+        const k = keys[i] as number;
+        const d = (k >>> shift) & 255;
+        const p = hist[d] as number;
+        hist[d] = p + 1;
+        keys2[p] = k;
+        idx2[p] = idx[i] as number;
+      }
+      const tk = keys;
+      keys = keys2;
+      keys2 = tk;
+      const ti = idx;
+      idx = idx2;
+      idx2 = ti;
+    }
+    // exact order inside runs of equal keys
+    for (let i = 1; i < m; i++) {
+      if (keys[i] !== keys[i - 1]) continue;
+      const id = idx[i] as number;
+      const v = x[o + id] as number;
+      let j = i - 1;
+      while (j >= 0 && keys[j] === keys[i] && (x[o + (idx[j] as number)] as number) > v) {
+        idx[j + 1] = idx[j] as number;
+        j--;
+      }
+      idx[j + 1] = id;
+    }
+    // average ranks over equal values
+    let i = 0;
+    while (i < m) {
+      const v = x[o + (idx[i] as number)] as number;
+      let j = i;
+      while (j + 1 < m && x[o + (idx[j + 1] as number)] === v) j++;
+      const r = ((i + j) / 2 + 1) / m;
+      for (let k = i; k <= j; k++) out[o + (idx[k] as number)] = r;
+      i = j + 1;
     }
   }
 }

@@ -32,74 +32,329 @@ export function binaryKernel(
   const B = typeof b === 'number' ? null : b;
   const sa = typeof a === 'number' ? a : 0;
   const sb = typeof b === 'number' ? b : 0;
+  // one loop per operand shape, so each loop reads plain typed arrays (no per-cell branch on the shape)
   switch (op) {
     case 'add':
-      for (let i = 0; i < n; i++) {
-        const r = (A === null ? sa : (A[i] as number)) + (B === null ? sb : (B[i] as number));
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        const r = x + y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        const r = x + y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        const r = x + y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        const r = x + y;
         out[i] = r - r === 0 ? r : Number.NaN;
       }
       return;
     case 'sub':
-      for (let i = 0; i < n; i++) {
-        const r = (A === null ? sa : (A[i] as number)) - (B === null ? sb : (B[i] as number));
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        const r = x - y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        const r = x - y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        const r = x - y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        const r = x - y;
         out[i] = r - r === 0 ? r : Number.NaN;
       }
       return;
     case 'mul':
-      for (let i = 0; i < n; i++) {
-        const r = (A === null ? sa : (A[i] as number)) * (B === null ? sb : (B[i] as number));
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        const r = x * y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        const r = x * y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        const r = x * y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        const r = x * y;
         out[i] = r - r === 0 ? r : Number.NaN;
       }
       return;
     case 'div':
-      for (let i = 0; i < n; i++) {
-        const r = (A === null ? sa : (A[i] as number)) / (B === null ? sb : (B[i] as number));
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        const r = x / y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        const r = x / y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        const r = x / y;
+        out[i] = r - r === 0 ? r : Number.NaN;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        const r = x / y;
         out[i] = r - r === 0 ? r : Number.NaN;
       }
       return;
     case 'gt':
-      for (let i = 0; i < n; i++) out[i] = (A === null ? sa : (A[i] as number)) > (B === null ? sb : (B[i] as number)) ? 1 : 0;
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x > y ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x > y ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x > y ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        out[i] = x > y ? 1 : 0;
+      }
       return;
     case 'ge':
-      for (let i = 0; i < n; i++) out[i] = (A === null ? sa : (A[i] as number)) >= (B === null ? sb : (B[i] as number)) ? 1 : 0;
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x >= y ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x >= y ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x >= y ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        out[i] = x >= y ? 1 : 0;
+      }
       return;
     case 'lt':
-      for (let i = 0; i < n; i++) out[i] = (A === null ? sa : (A[i] as number)) < (B === null ? sb : (B[i] as number)) ? 1 : 0;
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x < y ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x < y ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x < y ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        out[i] = x < y ? 1 : 0;
+      }
       return;
     case 'le':
-      for (let i = 0; i < n; i++) out[i] = (A === null ? sa : (A[i] as number)) <= (B === null ? sb : (B[i] as number)) ? 1 : 0;
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x <= y ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x <= y ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x <= y ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        out[i] = x <= y ? 1 : 0;
+      }
       return;
     case 'eq':
-      for (let i = 0; i < n; i++) out[i] = (A === null ? sa : (A[i] as number)) === (B === null ? sb : (B[i] as number)) ? 1 : 0;
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x === y ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x === y ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x === y ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        out[i] = x === y ? 1 : 0;
+      }
       return;
     case 'ne':
-      for (let i = 0; i < n; i++) out[i] = (A === null ? sa : (A[i] as number)) !== (B === null ? sb : (B[i] as number)) ? 1 : 0;
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x !== y ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x !== y ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x !== y ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
+        out[i] = x !== y ? 1 : 0;
+      }
       return;
     case 'and':
-      for (let i = 0; i < n; i++) {
-        const x = A === null ? sa : (A[i] as number);
-        const y = B === null ? sb : (B[i] as number);
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
         out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
       }
       return;
     case 'or':
-      for (let i = 0; i < n; i++) {
-        const x = A === null ? sa : (A[i] as number);
-        const y = B === null ? sb : (B[i] as number);
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
         out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
       }
       return;
     case 'maximum':
-      for (let i = 0; i < n; i++) {
-        const x = A === null ? sa : (A[i] as number);
-        const y = B === null ? sb : (B[i] as number);
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x !== x || y !== y ? Number.NaN : x >= y ? x : y;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x !== x || y !== y ? Number.NaN : x >= y ? x : y;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x !== x || y !== y ? Number.NaN : x >= y ? x : y;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
         out[i] = x !== x || y !== y ? Number.NaN : x >= y ? x : y;
       }
       return;
     case 'minimum':
-      for (let i = 0; i < n; i++) {
-        const x = A === null ? sa : (A[i] as number);
-        const y = B === null ? sb : (B[i] as number);
+      if (A !== null && B !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = B[i] as number;
+        out[i] = x !== x || y !== y ? Number.NaN : x <= y ? x : y;
+      }
+      else if (A !== null) for (let i = 0; i < n; i++) {
+        const x = A[i] as number;
+        const y = sb;
+        out[i] = x !== x || y !== y ? Number.NaN : x <= y ? x : y;
+      }
+      else if (B !== null) for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = B[i] as number;
+        out[i] = x !== x || y !== y ? Number.NaN : x <= y ? x : y;
+      }
+      else for (let i = 0; i < n; i++) {
+        const x = sa;
+        const y = sb;
         out[i] = x !== x || y !== y ? Number.NaN : x <= y ? x : y;
       }
       return;

@@ -1,231 +1,257 @@
 /**
  * Rolling-window kernels down each column of a row-major (rows × cols) matrix, one pass, no per-cell
  * allocation. Windows count rows and include the current row.
+ *
+ * Each kernel exists as a stream: a factory holding per-column state and a `run(x, t0, t1, out)` that
+ * computes rows [t0, t1). `x` is the whole input (rows before t0 are read for the window), `out` receives
+ * rows t0..t1−1 at out[(t − t0)·cols + s]. Calling `run` on consecutive row ranges gives exactly the result of
+ * one call over all rows. The `…Kernel` functions are the one-call form.
  */
+
+export type HistoryStream = (x: Float64Array, t0: number, t1: number, out: Float64Array) => void;
 
 /**
  * Rolling sum or mean with `minPeriods` valid values required (NaNs inside the window are skipped, as in
  * pandas). Running sums per column with Neumaier compensation, so long series do not drift.
  * `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)).
  */
-export function rollingSumKernel(
-  x: Float64Array,
-  rows: number,
-  cols: number,
-  window: number,
-  minPeriods: number,
-  mean: boolean,
-  out: Float64Array,
-): void {
+export function rollingSumStream(cols: number, window: number, minPeriods: number, mean: boolean): HistoryStream {
   const sum = new Float64Array(cols);
   const comp = new Float64Array(cols);
   const count = new Int32Array(cols);
-  for (let t = 0; t < rows; t++) {
-    const o = t * cols;
-    const old = t - window;
-    const oo = old * cols;
-    for (let s = 0; s < cols; s++) {
-      const v = x[o + s] as number;
-      let acc = sum[s] as number;
-      let c = comp[s] as number;
-      let cnt = count[s] as number;
-      if (v === v) {
-        const tt = acc + v;
-        c += Math.abs(acc) >= Math.abs(v) ? acc - tt + v : v - tt + acc;
-        acc = tt;
-        cnt++;
-      }
-      if (old >= 0) {
-        const w = x[oo + s] as number;
-        if (w === w) {
-          const nw = -w;
-          const tt = acc + nw;
-          c += Math.abs(acc) >= Math.abs(nw) ? acc - tt + nw : nw - tt + acc;
+  return (x, t0, t1, out) => {
+    for (let t = t0; t < t1; t++) {
+      const o = t * cols;
+      const w = (t - t0) * cols;
+      const old = t - window;
+      const oo = old * cols;
+      for (let s = 0; s < cols; s++) {
+        const v = x[o + s] as number;
+        let acc = sum[s] as number;
+        let c = comp[s] as number;
+        let cnt = count[s] as number;
+        if (v === v) {
+          const tt = acc + v;
+          c += Math.abs(acc) >= Math.abs(v) ? acc - tt + v : v - tt + acc;
           acc = tt;
-          cnt--;
+          cnt++;
         }
-      }
-      if (cnt === 0) {
-        acc = 0;
-        c = 0;
-      }
-      sum[s] = acc;
-      comp[s] = c;
-      count[s] = cnt;
-      if (cnt >= minPeriods) {
-        const total = acc + c;
-        out[o + s] = mean ? total / cnt : total;
-      } else {
-        out[o + s] = Number.NaN;
+        if (old >= 0) {
+          const u = x[oo + s] as number;
+          if (u === u) {
+            const nw = -u;
+            const tt = acc + nw;
+            c += Math.abs(acc) >= Math.abs(nw) ? acc - tt + nw : nw - tt + acc;
+            acc = tt;
+            cnt--;
+          }
+        }
+        if (cnt === 0) {
+          acc = 0;
+          c = 0;
+        }
+        sum[s] = acc;
+        comp[s] = c;
+        count[s] = cnt;
+        out[w + s] = cnt >= minPeriods ? (mean ? (acc + c) / cnt : acc + c) : Number.NaN;
       }
     }
-  }
+  };
+}
+
+export function rollingSumKernel(
+  x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, mean: boolean, out: Float64Array,
+): void {
+  rollingSumStream(cols, window, minPeriods, mean)(x, 0, rows, out);
 }
 
 /**
  * Rolling sample standard deviation (ddof = 1) with `minPeriods` valid values (≥ 2 needed). Welford
- * add/remove per column; a window whose values are all equal gives exactly 0 (as pandas).
+ * add/remove per column; a window whose values are all equal gives exactly 0 (as pandas); when a large value
+ * leaves the window and the update cancels, the column's window is recomputed exactly.
  */
-export function rollingStdKernel(
-  x: Float64Array,
-  rows: number,
-  cols: number,
-  window: number,
-  minPeriods: number,
-  out: Float64Array,
-): void {
+export function rollingStdStream(cols: number, window: number, minPeriods: number): HistoryStream {
   const mean = new Float64Array(cols);
   const m2 = new Float64Array(cols);
   const count = new Int32Array(cols);
   const last = new Float64Array(cols).fill(Number.NaN);
   const run = new Int32Array(cols); // length of the current run of equal valid values ending at this row
-  for (let t = 0; t < rows; t++) {
-    const o = t * cols;
-    const old = t - window;
-    for (let s = 0; s < cols; s++) {
-      const v = x[o + s] as number;
-      let mu = mean[s] as number;
-      let q = m2[s] as number;
-      let n = count[s] as number;
-      if (v === v) {
-        n++;
-        const d = v - mu;
-        mu += d / n;
-        q += d * (v - mu);
-        if (v === last[s]) run[s] = (run[s] as number) + 1;
-        else {
-          run[s] = 1;
-          last[s] = v;
+  return (x, t0, t1, out) => {
+    for (let t = t0; t < t1; t++) {
+      const o = t * cols;
+      const w = (t - t0) * cols;
+      const old = t - window;
+      for (let s = 0; s < cols; s++) {
+        const v = x[o + s] as number;
+        let mu = mean[s] as number;
+        let q = m2[s] as number;
+        let n = count[s] as number;
+        if (v === v) {
+          n++;
+          const d = v - mu;
+          mu += d / n;
+          q += d * (v - mu);
+          if (v === last[s]) run[s] = (run[s] as number) + 1;
+          else {
+            run[s] = 1;
+            last[s] = v;
+          }
+        } else {
+          run[s] = 0;
+          last[s] = Number.NaN;
         }
-      } else {
-        run[s] = 0;
-        last[s] = Number.NaN;
-      }
-      if (old >= 0) {
-        const w = x[old * cols + s] as number;
-        if (w === w) {
-          n--;
-          if (n === 0) {
-            mu = 0;
-            q = 0;
-          } else {
-            const q0 = q;
-            const d = w - mu;
-            mu -= d / n;
-            q -= d * (w - mu);
-            if (q < q0 * 1e-4) {
-              // a large value left the window: the update cancelled catastrophically; recompute exactly
-              let acc = 0;
-              let c = 0;
-              for (let r = old + 1; r <= t; r++) {
-                const u = x[r * cols + s] as number;
-                if (u === u) {
-                  acc += u;
-                  c++;
+        if (old >= 0) {
+          const u = x[old * cols + s] as number;
+          if (u === u) {
+            n--;
+            if (n === 0) {
+              mu = 0;
+              q = 0;
+            } else {
+              const q0 = q;
+              const d = u - mu;
+              mu -= d / n;
+              q -= d * (u - mu);
+              if (q < q0 * 1e-4) {
+                // a large value left the window: the update cancelled catastrophically; recompute exactly
+                let acc = 0;
+                let c = 0;
+                for (let r = old + 1; r <= t; r++) {
+                  const y = x[r * cols + s] as number;
+                  if (y === y) {
+                    acc += y;
+                    c++;
+                  }
                 }
+                mu = acc / c;
+                let sq = 0;
+                for (let r = old + 1; r <= t; r++) {
+                  const y = x[r * cols + s] as number;
+                  if (y === y) sq += (y - mu) * (y - mu);
+                }
+                q = sq;
               }
-              mu = acc / c;
-              let sq = 0;
-              for (let r = old + 1; r <= t; r++) {
-                const u = x[r * cols + s] as number;
-                if (u === u) sq += (u - mu) * (u - mu);
-              }
-              q = sq;
             }
           }
         }
-      }
-      mean[s] = mu;
-      m2[s] = q;
-      count[s] = n;
-      if (n >= minPeriods && n >= 2) {
-        out[o + s] = (run[s] as number) >= n ? 0 : Math.sqrt(q > 0 ? q / (n - 1) : 0);
-      } else {
-        out[o + s] = Number.NaN;
+        mean[s] = mu;
+        m2[s] = q;
+        count[s] = n;
+        out[w + s] = n >= minPeriods && n >= 2 ? ((run[s] as number) >= n ? 0 : Math.sqrt(q > 0 ? q / (n - 1) : 0)) : Number.NaN;
       }
     }
-  }
+  };
+}
+
+export function rollingStdKernel(x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, out: Float64Array): void {
+  rollingStdStream(cols, window, minPeriods)(x, 0, rows, out);
 }
 
 /**
  * Rolling max / min over `window` rows with min_periods = window (any NaN in the window → NaN), by the
- * van Herk / Gil-Werman block algorithm: per block of `window` rows a forward prefix extreme and a backward
- * suffix extreme, then out[t] = ext(suffix[t − window + 1], prefix[t]). Three contiguous row-wise passes,
- * O(1) per cell whatever the window. `scratch` (same length as x) may be passed to avoid an allocation.
+ * van Herk / Gil-Werman block algorithm, streamed: a running prefix extreme of the current block of
+ * `window` rows, and the suffix extremes of the previous (complete) block, computed when it ends.
+ * out[t] = ext(suffix[t − window + 1], prefix[t]); O(1) per cell whatever the window.
  */
-export function rollingExtremeKernel(
-  x: Float64Array,
-  rows: number,
-  cols: number,
-  window: number,
-  which: 'max' | 'min',
-  out: Float64Array,
-  scratch?: Float64Array,
-): void {
-  const total = rows * cols;
-  const suffix = scratch !== undefined && scratch.length >= total ? scratch : new Float64Array(total);
+export function rollingExtremeStream(cols: number, window: number, which: 'max' | 'min'): HistoryStream {
+  const prefix = new Float64Array(cols);
+  const suffix = new Float64Array(window * cols); // suffix extremes of the last complete block, by row % window
   const isMax = which === 'max';
-  // prefix within each block → out
-  for (let t = 0; t < rows; t++) {
-    const o = t * cols;
-    if (t % window === 0) {
-      for (let s = 0; s < cols; s++) out[o + s] = x[o + s] as number;
-    } else {
-      const p = o - cols;
-      for (let s = 0; s < cols; s++) {
-        const a = out[p + s] as number;
-        const b = x[o + s] as number;
-        out[o + s] = isMax ? (a > b || a !== a ? a : b) : a < b || a !== a ? a : b;
+  return (x, t0, t1, out) => {
+    for (let t = t0; t < t1; t++) {
+      const o = t * cols;
+      const w = (t - t0) * cols;
+      const j = t % window;
+      if (j === 0) for (let s = 0; s < cols; s++) prefix[s] = x[o + s] as number;
+      else if (isMax) {
+        for (let s = 0; s < cols; s++) {
+          const a = prefix[s] as number;
+          const b = x[o + s] as number;
+          prefix[s] = a > b || a !== a ? a : b;
+        }
+      } else {
+        for (let s = 0; s < cols; s++) {
+          const a = prefix[s] as number;
+          const b = x[o + s] as number;
+          prefix[s] = a < b || a !== a ? a : b;
+        }
+      }
+      if (t < window - 1) out.fill(Number.NaN, w, w + cols);
+      else if (j === window - 1) for (let s = 0; s < cols; s++) out[w + s] = prefix[s] as number;
+      else {
+        const so = ((t - window + 1) % window) * cols;
+        if (isMax) {
+          for (let s = 0; s < cols; s++) {
+            const a = suffix[so + s] as number;
+            const b = prefix[s] as number;
+            out[w + s] = a > b || a !== a ? a : b;
+          }
+        } else {
+          for (let s = 0; s < cols; s++) {
+            const a = suffix[so + s] as number;
+            const b = prefix[s] as number;
+            out[w + s] = a < b || a !== a ? a : b;
+          }
+        }
+      }
+      if (j === window - 1) {
+        // the block [t − window + 1, t] is complete: its suffix extremes, from the end backwards
+        for (let s = 0; s < cols; s++) suffix[j * cols + s] = x[o + s] as number;
+        for (let k = j - 1; k >= 0; k--) {
+          const r = (t - (j - k)) * cols;
+          const so = k * cols;
+          const sn = so + cols;
+          if (isMax) {
+            for (let s = 0; s < cols; s++) {
+              const a = suffix[sn + s] as number;
+              const b = x[r + s] as number;
+              suffix[so + s] = a > b || a !== a ? a : b;
+            }
+          } else {
+            for (let s = 0; s < cols; s++) {
+              const a = suffix[sn + s] as number;
+              const b = x[r + s] as number;
+              suffix[so + s] = a < b || a !== a ? a : b;
+            }
+          }
+        }
       }
     }
-  }
-  // suffix within each block (backwards) → suffix
-  for (let t = rows - 1; t >= 0; t--) {
-    const o = t * cols;
-    if ((t + 1) % window === 0 || t === rows - 1) {
-      for (let s = 0; s < cols; s++) suffix[o + s] = x[o + s] as number;
-    } else {
-      const p = o + cols;
-      for (let s = 0; s < cols; s++) {
-        const a = suffix[p + s] as number;
-        const b = x[o + s] as number;
-        suffix[o + s] = isMax ? (a > b || a !== a ? a : b) : a < b || a !== a ? a : b;
-      }
-    }
-  }
-  // combine (in place over the prefix; out[t] is read before it is written)
-  const head = Math.min(window - 1, rows) * cols;
-  for (let t = rows - 1; t >= window - 1; t--) {
-    const o = t * cols;
-    const so = (t - window + 1) * cols;
-    for (let s = 0; s < cols; s++) {
-      const a = suffix[so + s] as number;
-      const b = out[o + s] as number;
-      out[o + s] = isMax ? (a > b || a !== a ? a : b) : a < b || a !== a ? a : b;
-    }
-  }
-  out.fill(Number.NaN, 0, head);
+  };
+}
+
+export function rollingExtremeKernel(
+  x: Float64Array, rows: number, cols: number, window: number, which: 'max' | 'min', out: Float64Array,
+): void {
+  rollingExtremeStream(cols, window, which)(x, 0, rows, out);
 }
 
 /**
  * FinLab `sustain(n, k)`: true where at least k of the last n rows (incl. today) are true; rows 0..n−2 are
  * false. Exact integer counts per column.
  */
-export function sustainKernel(x: Float64Array, rows: number, cols: number, window: number, k: number, out: Float64Array): void {
+export function sustainStream(cols: number, window: number, k: number): HistoryStream {
   const count = new Int32Array(cols);
-  for (let t = 0; t < rows; t++) {
-    const o = t * cols;
-    const oo = (t - window) * cols;
-    for (let s = 0; s < cols; s++) {
-      const v = x[o + s] as number;
-      let c = count[s] as number;
-      if (v > 0 || v < 0) c++;
-      if (t >= window) {
-        const w = x[oo + s] as number;
-        if (w > 0 || w < 0) c--;
+  return (x, t0, t1, out) => {
+    for (let t = t0; t < t1; t++) {
+      const o = t * cols;
+      const w = (t - t0) * cols;
+      const oo = (t - window) * cols;
+      for (let s = 0; s < cols; s++) {
+        const v = x[o + s] as number;
+        let c = count[s] as number;
+        if (v > 0 || v < 0) c++;
+        if (t >= window) {
+          const u = x[oo + s] as number;
+          if (u > 0 || u < 0) c--;
+        }
+        count[s] = c;
+        out[w + s] = t >= window - 1 && c >= k ? 1 : 0;
       }
-      count[s] = c;
-      out[o + s] = t >= window - 1 && c >= k ? 1 : 0;
     }
-  }
+  };
+}
+
+export function sustainKernel(x: Float64Array, rows: number, cols: number, window: number, k: number, out: Float64Array): void {
+  sustainStream(cols, window, k)(x, 0, rows, out);
 }

@@ -70,14 +70,13 @@ export function runEndIndex(position: Frame, calendar: Dates): number {
  *   has any non-NaN value;
  * then each timestamp executes on the first trading day strictly after its signal day (the last trading day
  * ≤ it); timestamps that execute on the same day collapse to the last one. `values` are the position
- * weights already mapped onto price columns (rows × priceCols, NaN → 0), `hadValue[row]` whether the raw row
- * had any non-NaN cell.
+ * weights on price columns (rows × cols; NaN counts as 0), `firstRowHasValue` whether row 0 has a non-NaN cell.
  */
 export function buildSchedule(
   positionDates: Dates,
   values: Float64Array,
   cols: number,
-  hadValue: Uint8Array,
+  firstRowHasValue: boolean,
   calendar: Dates,
   resample: Resample | null,
 ): Rebalance[] {
@@ -87,13 +86,15 @@ export function buildSchedule(
   if (resample === null) {
     for (let r = 0; r < rows; r++) {
       let changed: boolean;
-      if (r === 0) changed = hadValue[0] === 1;
+      if (r === 0) changed = firstRowHasValue;
       else {
         changed = false;
         const o = r * cols;
         const p = o - cols;
         for (let s = 0; s < cols; s++) {
-          if (values[o + s] !== values[p + s]) {
+          const a = values[o + s] as number;
+          const b = values[p + s] as number;
+          if ((a === a ? a : 0) !== (b === b ? b : 0)) {
             changed = true;
             break;
           }

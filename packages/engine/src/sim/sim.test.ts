@@ -231,8 +231,11 @@ describe('rebalance schedules (finlab.md §3.2–3.3)', () => {
   it('buildSchedule (None) keeps the first row only if it has a value, then the changed rows', () => {
     const w = Float64Array.from([0, 0, 0, 0, 1, 0, 1, 0]);
     const cal = Int32Array.from([1, 2, 3, 4, 5]);
-    expect(buildSchedule(Int32Array.from([1, 2, 3, 4]), w, 2, Uint8Array.from([0, 1, 1, 1]), cal, null).map((r) => r.row)).toEqual([2]);
-    expect(buildSchedule(Int32Array.from([1, 2, 3, 4]), w, 2, Uint8Array.from([1, 1, 1, 1]), cal, null).map((r) => r.row)).toEqual([0, 2]);
+    expect(buildSchedule(Int32Array.from([1, 2, 3, 4]), w, 2, false, cal, null).map((r) => r.row)).toEqual([2]);
+    expect(buildSchedule(Int32Array.from([1, 2, 3, 4]), w, 2, true, cal, null).map((r) => r.row)).toEqual([0, 2]);
+    // NaN counts as 0: NaN → 0 is no change
+    const n = Float64Array.from([0, Number.NaN, Number.NaN, 0, 1, 0, 1, 0]);
+    expect(buildSchedule(Int32Array.from([1, 2, 3, 4]), n, 2, true, cal, null).map((r) => r.row)).toEqual([0, 2]);
   });
 
   it('a stale position (last row long before the last price) stops the run at its last row', () => {

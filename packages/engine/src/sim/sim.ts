@@ -1,7 +1,7 @@
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { engineError, fromException, type EngineError } from '../errors.js';
-import { columnMap, sameGrid, validateFrame, type Dates, type Frame } from '../frame.js';
+import { columnMap, sameGrid, sameSymbols, validateFrame, type Dates, type Frame } from '../frame.js';
 import { buildSchedule, runEndIndex, upperBound } from './schedule.js';
 import { ExitCode, TradesBuilder, type TradesTable } from './trades.js';
 
@@ -121,25 +121,30 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   const fee = opts.feeRatio;
   const feeTax = opts.feeRatio + opts.taxRatio;
 
-  // position weights mapped onto price columns (NaN → 0); `hadValue` = the raw row had a non-NaN cell
+  // position weights on price columns: the position's own values when it has the prices' symbols (NaN read
+  // as 0), otherwise a copy mapped onto the price columns (columns missing from the prices are dropped first)
   const P = position.dates.length;
   const pc = position.symbols.length;
-  const toPrice = columnMap(symbols, position.symbols); // position col → price col
-  const weights = new Float64Array(P * S);
-  const hadValue = new Uint8Array(P);
-  for (let r = 0; r < P; r++) {
-    for (let j = 0; j < pc; j++) {
-      const c = toPrice[j] as number;
-      const v = position.values[r * pc + j] as number;
-      if (c < 0 || v !== v) continue; // columns missing from the prices are dropped first
-      hadValue[r] = 1;
-      weights[r * S + c] = v;
+  let weights: Float64Array;
+  let firstRowHasValue = false;
+  if (sameSymbols(position.symbols, symbols)) {
+    weights = position.values;
+    for (let j = 0; j < Math.min(S, weights.length); j++) if (weights[j] === weights[j]) firstRowHasValue = true;
+  } else {
+    const toPrice = columnMap(symbols, position.symbols); // position col → price col
+    weights = new Float64Array(P * S).fill(Number.NaN);
+    for (let r = 0; r < P; r++) {
+      for (let j = 0; j < pc; j++) {
+        const c = toPrice[j] as number;
+        if (c >= 0) weights[r * S + c] = position.values[r * pc + j] as number;
+      }
     }
+    for (let j = 0; j < Math.min(S, weights.length); j++) if (weights[j] === weights[j]) firstRowHasValue = true;
   }
 
   const runEnd = P === 0 ? N - 1 : runEndIndex(position, calendar);
   if (runEnd < 0) return err(engineError('invalid_input', 'sim: the position ends before the price data starts'));
-  const schedule = buildSchedule(position.dates, weights, S, hadValue, calendar, opts.resample).filter((r) => r.execIndex <= runEnd);
+  const schedule = buildSchedule(position.dates, weights, S, firstRowHasValue, calendar, opts.resample).filter((r) => r.execIndex <= runEnd);
 
   // stop thresholds (null = disabled)
   const stopsOn = opts.stopLoss !== null || opts.takeProfit !== null || opts.trailStop !== null;
@@ -382,7 +387,10 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
     // the raw target row of today's rebalance (needed to know which stops a rebalance overrides)
     if (isRebalance) {
       const base = reb.row * S;
-      for (let s = 0; s < S; s++) w[s] = weights[base + s] as number;
+      for (let s = 0; s < S; s++) {
+        const v = weights[base + s] as number;
+        w[s] = v === v ? v : 0;
+      }
     }
 
     // 3. execute yesterday's close-based stops at today's trade price
