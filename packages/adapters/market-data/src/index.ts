@@ -1,1 +1,18 @@
-export {};
+export { MarketData, canonicalKey, reindexExact, type MarketDataInit, type MarketMetadata, type MarketSource } from './market-data.js';
+export { FIELD_CATALOGUE, INDUSTRY_KEY, fieldSpecOf, keyOfColumn, fileStemOfKey, keyOfFileStem, type FieldSpec } from './fields.js';
+export { malformed, unavailable, type MarketDataError } from './errors.js';
+export {
+  DEFAULT_EFFECTS,
+  DEFAULT_PARAMETERS,
+  GENERATOR,
+  PLANTED_SIGNALS,
+  generateSyntheticMarket,
+  plantedEffects,
+  resolveParameters,
+  syntheticDataVersion,
+  type SyntheticMarketOptions,
+} from './synthetic/generate.js';
+export type { Benchmarks, EffectStrengths, PlantedEffect, StrategyBenchmark, SyntheticMetadata, SyntheticParameters } from './synthetic/metadata.js';
+export { Prng } from './synthetic/prng.js';
+export { MARKET_SOURCE, ORACLE_SOURCE, measureBenchmarks, oracleStrategy, withBenchmarks, type BacktestFn } from './synthetic/benchmarks.js';
+export { measureEffects, type MeasuredEffect } from './synthetic/effects.js';
