@@ -1,1 +1,1 @@
-export {};
+export { FactorGraphStrategyGenerator, type FactorGraphGeneratorOptions } from './factor-graph-generator.js';

@@ -14,7 +14,7 @@ const compile = (source: string): CompiledStrategy => {
   if (result.isErr()) throw new Error(`${formatStrategyErrors(result.error)}\n${source}`);
   return result.value;
 };
-const RUNS = process.env['STRYKER_MUTATOR_WORKER'] === undefined ? 1_000 : 60;
+const RUNS = process.env['STRYKER_MUTATOR_WORKER'] === undefined ? 1_000 : 15;
 
 /** print(parse(x)) is stable and parse(print(g)) equals g. */
 function expectRoundTrip(source: string): void {
