@@ -1,1 +1,14 @@
-export {};
+export { WorkerBacktest, type WorkerBacktestStats } from './worker-backtest.js';
+export { InProcessBacktest } from './in-process-backtest.js';
+export { BacktestConfigException, type BacktestInit } from './setup.js';
+export {
+  DEFAULT_BACKTEST_OPTIONS,
+  parseHoldoutStart,
+  resolveBacktestOptions,
+  type BacktestConfigError,
+  type BacktestOptions,
+  type ResolvedBacktestOptions,
+} from './options.js';
+export { estimateBacktestBytes, peakFrameBuffers } from './memory.js';
+export { fromEngineError } from './errors.js';
+export type { BacktestMetrics } from './pipeline.js';

@@ -1,0 +1,124 @@
+import { classify } from '@alphaloop/domain';
+import { backtestGraph, toStrategyMetrics } from '@alphaloop/engine';
+import { describeBacktestContract } from '@alphaloop/ports/contracts';
+import { compileStrategy, MUTATION_OPERATORS, mutate, seededRandom, templateStrategy, type CompiledStrategy } from '@alphaloop/strategy';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { STRATEGIES, testMarket } from '../test/support/market.js';
+import { InProcessBacktest } from './in-process-backtest.js';
+import { estimateBacktestBytes } from './memory.js';
+
+const small = testMarket({ dates: 240, symbols: 10 });
+
+describeBacktestContract('InProcessBacktest', () =>
+  Promise.resolve({
+    backtest: new InProcessBacktest({ market: small.market, context: small.context }),
+    validCode: STRATEGIES.momentum,
+    invalidCode: STRATEGIES.twoErrors,
+  }),
+);
+
+describe('InProcessBacktest', () => {
+  const backtest = new InProcessBacktest({ market: small.market, context: small.context, options: { holdoutStart: '2020-08-03' } });
+
+  it('returns the strategy id, the canonical code and in-sample and holdout metrics', async () => {
+    const outcome = (await backtest.run({ code: STRATEGIES.breakout }))._unsafeUnwrap();
+    const compiled = compileStrategy(STRATEGIES.breakout, small.context)._unsafeUnwrap();
+    expect(outcome.strategyId).toBe(compiled.strategyId);
+    expect(outcome.canonicalCode).toBe(compiled.canonicalSource);
+    expect(outcome.metrics.trades).toBeGreaterThan(0);
+    expect(outcome.holdoutMetrics?.trades).toBeGreaterThan(0);
+    const recompiled = (await backtest.run({ code: outcome.canonicalCode }))._unsafeUnwrap();
+    expect(recompiled).toEqual(outcome);
+  });
+
+  it('gives exactly the engine’s figures on the raw market (monthly data aligned once, not per run)', async () => {
+    const compiled = compileStrategy(STRATEGIES.revenue, small.context)._unsafeUnwrap();
+    const engine = backtestGraph(compiled.graph, small.market, { riskFreeRate: 0.02, splitDate: 18_477 })._unsafeUnwrap().statistics;
+    const split = new InProcessBacktest({ market: small.market, context: small.context, options: { holdoutStart: 18_477 } });
+    const outcome = (await split.run({ code: STRATEGIES.revenue }))._unsafeUnwrap();
+    expect(outcome.metrics).toEqual(toStrategyMetrics(engine.inSample));
+    expect(outcome.holdoutMetrics).toEqual(toStrategyMetrics(engine.holdout ?? engine.full));
+  });
+
+  it('has no holdout metrics without a split date, and honours the risk-free rate', async () => {
+    const plain = new InProcessBacktest({ market: small.market, context: small.context });
+    const zero = new InProcessBacktest({ market: small.market, context: small.context, options: { riskFreeRate: 0 } });
+    const a = (await plain.run({ code: STRATEGIES.momentum }))._unsafeUnwrap();
+    const b = (await zero.run({ code: STRATEGIES.momentum }))._unsafeUnwrap();
+    expect(a.holdoutMetrics).toBeNull();
+    expect(a.metrics.totalReturn).toBe(b.metrics.totalReturn);
+    expect(b.metrics.sharpe).toBeGreaterThan(a.metrics.sharpe as number);
+  });
+
+  it('reports a strategy that never holds a position as metrics (level 1 or 2), not an error', async () => {
+    const outcome = (await backtest.run({ code: STRATEGIES.neverHolds }))._unsafeUnwrap();
+    expect(outcome.metrics.trades).toBe(0);
+    expect(outcome.metrics.sharpe).toBeNull();
+    expect([1, 2]).toContain(classify(true, outcome.metrics).level);
+  });
+
+  it('reports every compile error as line:column: message — hint', async () => {
+    const error = (await backtest.run({ code: STRATEGIES.twoErrors }))._unsafeUnwrapErr();
+    expect(error.kind).toBe('backtest_invalid_strategy');
+    const lines = error.message.split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^\d+:\d+: .+ — .+/);
+    expect(lines[0]).toMatch(/^2:\d+: .*frobnicate/);
+    expect(lines[1]).toMatch(/^3:\d+: .*unknownThing/);
+  });
+
+  it('reports a declared field the market lacks as data_missing', async () => {
+    const error = (await backtest.run({ code: STRATEGIES.missingData }))._unsafeUnwrapErr();
+    expect(error).toMatchObject({ kind: 'backtest_data_missing' });
+    expect(error.message).toContain('fundamental_features:roe');
+  });
+
+  it('refuses a strategy over the memory budget before running it', async () => {
+    const bytes = (code: string): number => estimateBacktestBytes(compileStrategy(code, small.context)._unsafeUnwrap().graph, 240, 10);
+    const limitMb = (bytes(STRATEGIES.neverHolds) + bytes(STRATEGIES.breakout)) / 2 / 2 ** 20;
+    const tight = new InProcessBacktest({ market: small.market, context: small.context, options: { memoryLimitMb: limitMb } });
+    expect((await tight.run({ code: STRATEGIES.neverHolds })).isOk()).toBe(true);
+    const error = (await tight.run({ code: STRATEGIES.breakout }))._unsafeUnwrapErr();
+    expect(error.kind).toBe('backtest_out_of_memory');
+    expect(error.message).toContain('240 dates × 10 symbols');
+  });
+
+  it('answers inputs that are not strategies with errors, never exceptions', async () => {
+    for (const code of [undefined, null, 42, {}] as unknown as string[]) {
+      expect((await backtest.run({ code })).isErr()).toBe(true);
+    }
+    expect((await backtest.run(null as unknown as { code: string })).isErr()).toBe(true);
+  });
+
+  it('is built through create() without throwing on a bad option', () => {
+    expect(InProcessBacktest.create({ ...small, options: { holdoutStart: 'soon' } })._unsafeUnwrapErr().kind).toBe('backtest_config_invalid');
+    expect(() => new InProcessBacktest({ ...small, options: { holdoutStart: 'soon' } })).toThrow(/holdoutStart/);
+  });
+});
+
+describe('every strategy the strategy package validates backtests', () => {
+  const complete = testMarket({ dates: 160, symbols: 8, complete: true, seed: 11 });
+  const backtest = new InProcessBacktest({ market: complete.market, context: complete.context, options: { holdoutStart: '2020-05-01' } });
+  const template = templateStrategy(complete.context)._unsafeUnwrap();
+
+  it('the template and every mutation chain from it (property)', async () => {
+    expect((await backtest.run({ code: template.canonicalSource })).isOk()).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), async (seed, steps) => {
+        const random = seededRandom(seed);
+        let current: CompiledStrategy = template;
+        for (let i = 0; i < steps; i++) {
+          const operator = MUTATION_OPERATORS[Math.floor(random.next() * MUTATION_OPERATORS.length)] ?? 'perturb_parameter';
+          const child = mutate(current, operator, random);
+          if (child.isErr()) continue;
+          current = child.value;
+          const outcome = await backtest.run({ code: current.canonicalSource });
+          if (outcome.isErr()) throw new Error(`${JSON.stringify(outcome.error)}\n${current.canonicalSource}`);
+          expect(outcome.value.strategyId).toBe(current.strategyId);
+        }
+      }),
+      { numRuns: 25, seed: 20261125 },
+    );
+  });
+});
