@@ -3,7 +3,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { engineError, fromException, type EngineError } from '../errors.js';
 import { columnMap, sameGrid, sameSymbols, validateFrame, type Dates, type Frame } from '../frame.js';
 import { buildSchedule, runEndIndex, upperBound } from './schedule.js';
-import { ExitCode, TradesBuilder, type TradesTable } from './trades.js';
+import { ExitCode, TradeTracker, type TradesTable } from './trades.js';
 
 /** Adjusted price frames on the trading calendar (one grid). open/high/low are needed for `tradeAt` other
  * than 'close' and for `touchedExit`. */
@@ -179,105 +179,18 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   const stopped = new Uint8Array(S);
   const stoppedList = new Int32Array(S);
   let stoppedCount = 0;
-  // open trade per symbol
-  const tb = new TradesBuilder(symbols, 256);
-  const tEntry = new Int32Array(S);
-  const tWeight = new Float64Array(S);
-  const tEntryPrice = new Float64Array(S);
-  const tRho = new Float64Array(S);
-  const tCost = new Float64Array(S);
-  const tSign = new Float64Array(S);
-  const tLastClose = new Float64Array(S);
-  const tMinG = new Float64Array(S);
-  const tMaxG = new Float64Array(S);
-  const tBmfe = new Float64Array(S);
-  const tPeak = new Float64Array(S);
-  const tMdd = new Float64Array(S);
-  const tPdays = new Int32Array(S);
-
+  const tracker = new TradeTracker(symbols, close, trade, fee, feeTax);
   const w = new Float64Array(S);
   const creturnFull = new Float64Array(N).fill(1);
   const turnoverFull = new Float64Array(N);
   const rebalanceIndices = new Int32Array(schedule.length);
   let rebalanceCount = 0;
 
-  const observe = (s: number): void => {
-    const rho = tRho[s] as number;
-    const g = ((tSign[s] as number) > 0 ? rho : 2 - rho) * (tCost[s] as number);
-    if (g < (tMinG[s] as number)) {
-      tMinG[s] = g;
-      tBmfe[s] = tMaxG[s] as number;
-    }
-    if (g > (tMaxG[s] as number)) tMaxG[s] = g;
-    if (g > (tPeak[s] as number)) tPeak[s] = g;
-    const dd = g / (tPeak[s] as number) - 1;
-    if (dd < (tMdd[s] as number)) tMdd[s] = dd;
-    if (g > 1) tPdays[s] = (tPdays[s] as number) + 1;
-  };
-  const openTrade = (s: number, d: number, weight: number, withCost: boolean): void => {
-    const o2 = d * S + s;
-    const p = trade[o2] as number;
-    const c = close[o2] as number;
-    tEntry[s] = d;
-    tWeight[s] = weight;
-    tEntryPrice[s] = p;
-    tRho[s] = p === p && c === c ? c / p : 1;
-    tCost[s] = withCost ? 1 - fee : 1;
-    tSign[s] = weight >= 0 ? 1 : -1;
-    tLastClose[s] = c;
-    tMinG[s] = 1;
-    tMaxG[s] = 1;
-    tBmfe[s] = 1;
-    tPeak[s] = 1;
-    tMdd[s] = 0;
-    tPdays[s] = 0;
-    observe(s);
-  };
-  /** Closes the open trade of s on day d. `exitPrice` = effective adjusted trade price of the exit. */
-  const closeTrade = (s: number, d: number, sigIndex: number, exitPrice: number, withCost: boolean, reason: number): void => {
-    const c = close[d * S + s] as number;
-    let rho = tRho[s] as number;
-    if (exitPrice === exitPrice && c === c) rho = (rho * exitPrice) / c;
-    const g = ((tSign[s] as number) > 0 ? rho : 2 - rho) * (tCost[s] as number) * (withCost ? 1 - feeTax : 1);
-    const i = tb.push();
-    const t = tb.t;
-    t.symbol[i] = s;
-    t.entryIndex[i] = tEntry[s] as number;
-    t.exitIndex[i] = d;
-    t.entrySigIndex[i] = (tEntry[s] as number) - 1;
-    t.exitSigIndex[i] = sigIndex;
-    t.position[i] = tWeight[s] as number;
-    t.entryPrice[i] = tEntryPrice[s] as number;
-    t.exitPrice[i] = exitPrice;
-    t.return[i] = g - 1;
-    t.period[i] = d - (tEntry[s] as number);
-    t.mae[i] = Math.min(1, tMinG[s] as number) - 1;
-    t.gmfe[i] = Math.max(1, tMaxG[s] as number) - 1;
-    t.bmfe[i] = Math.max(1, tBmfe[s] as number) - 1;
-    t.mdd[i] = tMdd[s] as number;
-    t.pdays[i] = tPdays[s] as number;
-    t.exitReason[i] = reason;
-  };
-  const rebuildHeld = (): void => {
-    let k = 0;
-    for (let i = 0; i < heldCount; i++) {
-      const s = heldList[i] as number;
-      if (held[s] === 1) heldList[k++] = s;
-    }
-    heldCount = k;
-  };
-  const markStopped = (s: number): void => {
-    if (stopped[s] === 0) {
-      stopped[s] = 1;
-      stoppedList[stoppedCount++] = s;
-    }
-  };
-
   const firstDay = schedule.length > 0 ? (schedule[0]?.execIndex as number) : runEnd + 1;
   let next = 0;
   for (let d = firstDay; d <= runEnd; d++) {
     const o = d * S;
-    const reb = schedule[next];
+    const reb = next < schedule.length ? schedule[next] : undefined;
     const isRebalance = reb !== undefined && reb.execIndex === d;
     if (heldCount === 0 && pendingCount === 0 && !isRebalance) {
       creturnFull[d] = cash;
@@ -307,15 +220,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
         rToday[s] = 1;
         prevToday[s] = Number.NaN;
       }
-      const c = close[o + s] as number;
-      if (c === c) {
-        const lc = tLastClose[s] as number;
-        if (lc === lc) {
-          tRho[s] = ((tRho[s] as number) * c) / lc;
-          observe(s);
-        }
-        tLastClose[s] = c;
-      }
+      tracker.mark(s, close[o + s] as number);
     }
     let balance = cash;
     for (let i = 0; i < heldCount; i++) balance += pos[heldList[i] as number] as number;
@@ -359,13 +264,16 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
           const v = (pos[s] as number) * ratio;
           cash += v - Math.abs(v) * feeTax;
           traded += Math.abs(v);
-          closeTrade(s, d, d, (trade[o + s] as number) * ratio, true, reason);
+          tracker.close(s, d, d, (trade[o + s] as number) * ratio, true, reason);
           held[s] = 0;
           pos[s] = 0;
           cr[s] = 1;
           maxcr[s] = 1;
           removed = true;
-          markStopped(s);
+          if (stopped[s] === 0) {
+            stopped[s] = 1;
+            stoppedList[stoppedCount++] = s;
+          }
         } else {
           const c = close[o + s] as number;
           const p = trade[o + s] as number;
@@ -401,13 +309,16 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
       const v = pos[s] as number;
       cash += v - Math.abs(v) * feeTax;
       traded += Math.abs(v);
-      closeTrade(s, d, d - 1, trade[o + s] as number, true, pendingReason[i] as number);
+      tracker.close(s, d, d - 1, trade[o + s] as number, true, pendingReason[i] as number);
       held[s] = 0;
       pos[s] = 0;
       cr[s] = 1;
       maxcr[s] = 1;
       removed = true;
-      markStopped(s);
+      if (stopped[s] === 0) {
+        stopped[s] = 1;
+        stoppedList[stoppedCount++] = s;
+      }
     }
     // 4. today's detections (still held) become tomorrow's queue
     {
@@ -427,7 +338,14 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
       today = a;
       todayReason = ar;
     }
-    if (removed) rebuildHeld();
+    if (removed) {
+      let k = 0;
+      for (let i = 0; i < heldCount; i++) {
+        const s = heldList[i] as number;
+        if (held[s] === 1) heldList[k++] = s;
+      }
+      heldCount = k;
+    }
 
     // 5. rebalance
     if (isRebalance) {
@@ -455,7 +373,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
           if (wasHeld) {
             cash += V - Math.abs(V) * feeTax;
             traded += Math.abs(V);
-            closeTrade(s, d, d - 1, p, true, ExitCode.Rebalance);
+            tracker.close(s, d, d - 1, p, true, ExitCode.Rebalance);
             held[s] = 0;
             pos[s] = 0;
             cr[s] = 1;
@@ -477,13 +395,13 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
           traded -= A;
         }
         const flip = wasHeld && V * T < 0;
-        if (!wasHeld) openTrade(s, d, T / B, true);
+        if (!wasHeld) tracker.open(s, d, T / B, true);
         else if (flip) {
-          closeTrade(s, d, d - 1, p, true, ExitCode.Rebalance);
-          openTrade(s, d, T / B, true);
+          tracker.close(s, d, d - 1, p, true, ExitCode.Rebalance);
+          tracker.open(s, d, T / B, true);
         } else if (periodic && !opts.retainCostWhenRebalance) {
-          closeTrade(s, d, d - 1, p, false, ExitCode.Split);
-          openTrade(s, d, T / B, false);
+          tracker.close(s, d, d - 1, p, false, ExitCode.Split);
+          tracker.open(s, d, T / B, false);
         }
         if (!wasHeld || flip || !opts.retainCostWhenRebalance) {
           cr[s] = 1;
@@ -512,28 +430,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   }
 
   // open trades: marked to the last day, no exit costs
-  for (let i = 0; i < heldCount; i++) {
-    const s = heldList[i] as number;
-    const ti = tb.push();
-    const t = tb.t;
-    const rho = tRho[s] as number;
-    t.symbol[ti] = s;
-    t.entryIndex[ti] = tEntry[s] as number;
-    t.exitIndex[ti] = -1;
-    t.entrySigIndex[ti] = (tEntry[s] as number) - 1;
-    t.exitSigIndex[ti] = -1;
-    t.position[ti] = tWeight[s] as number;
-    t.entryPrice[ti] = tEntryPrice[s] as number;
-    t.exitPrice[ti] = Number.NaN;
-    t.return[ti] = ((tSign[s] as number) > 0 ? rho : 2 - rho) * (tCost[s] as number) - 1;
-    t.period[ti] = runEnd - (tEntry[s] as number);
-    t.mae[ti] = Math.min(1, tMinG[s] as number) - 1;
-    t.gmfe[ti] = Math.max(1, tMaxG[s] as number) - 1;
-    t.bmfe[ti] = Math.max(1, tBmfe[s] as number) - 1;
-    t.mdd[ti] = tMdd[s] as number;
-    t.pdays[ti] = tPdays[s] as number;
-    t.exitReason[ti] = ExitCode.Open;
-  }
+  for (let i = 0; i < heldCount; i++) tracker.finishOpen(heldList[i] as number, runEnd);
 
   // the curve starts on the last 1.0 before the first change (FinLab post-processing)
   let start = -1;
@@ -561,7 +458,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
     creturn,
     returns,
     turnover: turnoverFull.slice(start, runEnd + 1),
-    trades: tb.build(),
+    trades: tracker.build(),
     rebalanceIndices: rebalanceIndices.slice(0, rebalanceCount),
     options: opts,
   });

@@ -168,3 +168,139 @@ export function tradeRecords(trades: TradesTable, calendar: ArrayLike<number>): 
   }
   return out;
 }
+
+/**
+ * The open trade of every symbol during a simulation and the table of finished ones (FinLab §6.1): the
+ * value path g of a trade follows the close from the entry (g₀ = close/trade price, times 1 − fee when the
+ * entry was a transaction); shorts mirror it as 2 − ratio; an exit multiplies by exit price / close and by
+ * 1 − fee − tax when it is a transaction. A class (not closures) so the simulation loop stays monomorphic.
+ */
+export class TradeTracker {
+  private readonly tb: TradesBuilder;
+  private readonly entry: Int32Array;
+  private readonly weight: Float64Array;
+  private readonly entryPrice: Float64Array;
+  private readonly rho: Float64Array;
+  private readonly cost: Float64Array;
+  private readonly sign: Float64Array;
+  private readonly lastClose: Float64Array;
+  private readonly minG: Float64Array;
+  private readonly maxG: Float64Array;
+  private readonly bmfe: Float64Array;
+  private readonly peak: Float64Array;
+  private readonly mdd: Float64Array;
+  private readonly pdays: Int32Array;
+  private readonly cols: number;
+
+  constructor(
+    symbols: readonly string[],
+    private readonly closes: Float64Array,
+    private readonly trades: Float64Array,
+    private readonly fee: number,
+    private readonly feeTax: number,
+  ) {
+    const n = symbols.length;
+    this.cols = n;
+    this.tb = new TradesBuilder(symbols, 256);
+    this.entry = new Int32Array(n);
+    this.weight = new Float64Array(n);
+    this.entryPrice = new Float64Array(n);
+    this.rho = new Float64Array(n);
+    this.cost = new Float64Array(n);
+    this.sign = new Float64Array(n);
+    this.lastClose = new Float64Array(n);
+    this.minG = new Float64Array(n);
+    this.maxG = new Float64Array(n);
+    this.bmfe = new Float64Array(n);
+    this.peak = new Float64Array(n);
+    this.mdd = new Float64Array(n);
+    this.pdays = new Int32Array(n);
+  }
+
+  /** Records today's point of the value path of s's open trade. */
+  observe(s: number): void {
+    const rho = this.rho[s] as number;
+    const g = ((this.sign[s] as number) > 0 ? rho : 2 - rho) * (this.cost[s] as number);
+    if (g < (this.minG[s] as number)) {
+      this.minG[s] = g;
+      this.bmfe[s] = this.maxG[s] as number;
+    }
+    if (g > (this.maxG[s] as number)) this.maxG[s] = g;
+    if (g > (this.peak[s] as number)) this.peak[s] = g;
+    const dd = g / (this.peak[s] as number) - 1;
+    if (dd < (this.mdd[s] as number)) this.mdd[s] = dd;
+    if (g > 1) this.pdays[s] = (this.pdays[s] as number) + 1;
+  }
+
+  /** Moves s's open trade to today's close `c` (a NaN close is skipped). */
+  mark(s: number, c: number): void {
+    if (c !== c) return;
+    const lc = this.lastClose[s] as number;
+    if (lc === lc) {
+      this.rho[s] = ((this.rho[s] as number) * c) / lc;
+      this.observe(s);
+    }
+    this.lastClose[s] = c;
+  }
+
+  open(s: number, d: number, weight: number, withCost: boolean): void {
+    const i = d * this.cols + s;
+    const p = this.trades[i] as number;
+    const c = this.closes[i] as number;
+    this.entry[s] = d;
+    this.weight[s] = weight;
+    this.entryPrice[s] = p;
+    this.rho[s] = p === p && c === c ? c / p : 1;
+    this.cost[s] = withCost ? 1 - this.fee : 1;
+    this.sign[s] = weight >= 0 ? 1 : -1;
+    this.lastClose[s] = c;
+    this.minG[s] = 1;
+    this.maxG[s] = 1;
+    this.bmfe[s] = 1;
+    this.peak[s] = 1;
+    this.mdd[s] = 0;
+    this.pdays[s] = 0;
+    this.observe(s);
+  }
+
+  /** Closes s's open trade on day d; `exitPrice` = the effective adjusted trade price of the exit. */
+  close(s: number, d: number, sigIndex: number, exitPrice: number, withCost: boolean, reason: number): void {
+    const c = this.closes[d * this.cols + s] as number;
+    let rho = this.rho[s] as number;
+    if (exitPrice === exitPrice && c === c) rho = (rho * exitPrice) / c;
+    const g = ((this.sign[s] as number) > 0 ? rho : 2 - rho) * (this.cost[s] as number) * (withCost ? 1 - this.feeTax : 1);
+    this.row(s, d, sigIndex, exitPrice, g - 1, d - (this.entry[s] as number), reason);
+  }
+
+  /** Writes s's still open trade: marked to the last day, no exit costs. */
+  finishOpen(s: number, lastDay: number): void {
+    const rho = this.rho[s] as number;
+    const g = ((this.sign[s] as number) > 0 ? rho : 2 - rho) * (this.cost[s] as number);
+    this.row(s, -1, -1, Number.NaN, g - 1, lastDay - (this.entry[s] as number), ExitCode.Open);
+  }
+
+  build(): TradesTable {
+    return this.tb.build();
+  }
+
+  private row(s: number, exit: number, sig: number, exitPrice: number, ret: number, period: number, reason: number): void {
+    const i = this.tb.push();
+    const t = this.tb.t;
+    t.symbol[i] = s;
+    t.entryIndex[i] = this.entry[s] as number;
+    t.exitIndex[i] = exit;
+    t.entrySigIndex[i] = (this.entry[s] as number) - 1;
+    t.exitSigIndex[i] = sig;
+    t.position[i] = this.weight[s] as number;
+    t.entryPrice[i] = this.entryPrice[s] as number;
+    t.exitPrice[i] = exitPrice;
+    t.return[i] = ret;
+    t.period[i] = period;
+    t.mae[i] = Math.min(1, this.minG[s] as number) - 1;
+    t.gmfe[i] = Math.max(1, this.maxG[s] as number) - 1;
+    t.bmfe[i] = Math.max(1, this.bmfe[s] as number) - 1;
+    t.mdd[i] = this.mdd[s] as number;
+    t.pdays[i] = this.pdays[s] as number;
+    t.exitReason[i] = reason;
+  }
+}
