@@ -1,22 +1,124 @@
 /** Cross-section kernels across each row (one date) of a row-major (rows × cols) matrix. */
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // index of the high word
+/**
+ * Sorts vals[lo..hi) ascending, carrying ids along: a most-significant-digit bucket sort on the value range
+ * (n buckets spread linearly between min and max, recursing into crowded buckets), insertion sort for small
+ * ranges, heap sort when the range does not split (deep recursion, non-finite spread). Expected O(n).
+ */
+class RowSorter {
+  private readonly tmpV: Float64Array;
+  private readonly tmpI: Int32Array;
+  private readonly counts: Int32Array[];
+
+  constructor(size: number) {
+    this.tmpV = new Float64Array(size);
+    this.tmpI = new Int32Array(size);
+    this.counts = Array.from({ length: 8 }, () => new Int32Array(size + 1));
+  }
+
+  sort(vals: Float64Array, ids: Int32Array, lo: number, hi: number, depth: number): void {
+    const n = hi - lo;
+    if (n <= 24) {
+      for (let i = lo + 1; i < hi; i++) {
+        const v = vals[i] as number;
+        const id = ids[i] as number;
+        let j = i - 1;
+        while (j >= lo && (vals[j] as number) > v) {
+          vals[j + 1] = vals[j] as number;
+          ids[j + 1] = ids[j] as number;
+          j--;
+        }
+        vals[j + 1] = v;
+        ids[j + 1] = id;
+      }
+      return;
+    }
+    let min = vals[lo] as number;
+    let max = min;
+    for (let i = lo + 1; i < hi; i++) {
+      const v = vals[i] as number;
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+    if (min === max) return;
+    const spread = max - min;
+    const counts = this.counts[depth];
+    if (counts === undefined || !(spread < Infinity)) {
+      heapSort(vals, ids, lo, hi);
+      return;
+    }
+    const scale = (n - 1) / spread;
+    counts.fill(0, 0, n + 1);
+    for (let i = lo; i < hi; i++) {
+      let b = Math.floor(((vals[i] as number) - min) * scale);
+      if (b >= n) b = n - 1;
+      counts[b + 1] = (counts[b + 1] as number) + 1;
+    }
+    for (let b = 0; b < n; b++) counts[b + 1] = (counts[b + 1] as number) + (counts[b] as number);
+    const tv = this.tmpV;
+    const ti = this.tmpI;
+    for (let i = lo; i < hi; i++) {
+      const v = vals[i] as number;
+      let b = Math.floor((v - min) * scale);
+      if (b >= n) b = n - 1;
+      const p = counts[b] as number;
+      counts[b] = p + 1;
+      tv[p] = v;
+      ti[p] = ids[i] as number;
+    }
+    // counts[b] is now the end of bucket b; copy back and sort the buckets with more than one value
+    for (let i = 0; i < n; i++) {
+      vals[lo + i] = tv[i] as number;
+      ids[lo + i] = ti[i] as number;
+    }
+    let start = 0;
+    for (let b = 0; b < n; b++) {
+      const end = counts[b] as number; // deeper levels use their own counts array
+      if (end - start > 1) this.sort(vals, ids, lo + start, lo + end, depth + 1);
+      start = end;
+    }
+  }
+}
+
+function heapSort(vals: Float64Array, ids: Int32Array, lo: number, hi: number): void {
+  const n = hi - lo;
+  const sift = (root: number, size: number): void => {
+    let r = root;
+    for (;;) {
+      let c = 2 * r + 1;
+      if (c >= size) return;
+      if (c + 1 < size && (vals[lo + c + 1] as number) > (vals[lo + c] as number)) c++;
+      if (!((vals[lo + c] as number) > (vals[lo + r] as number))) return;
+      const tv = vals[lo + r] as number;
+      vals[lo + r] = vals[lo + c] as number;
+      vals[lo + c] = tv;
+      const ti = ids[lo + r] as number;
+      ids[lo + r] = ids[lo + c] as number;
+      ids[lo + c] = ti;
+      r = c;
+    }
+  };
+  for (let i = (n >> 1) - 1; i >= 0; i--) sift(i, n);
+  for (let end = n - 1; end > 0; end--) {
+    const tv = vals[lo] as number;
+    vals[lo] = vals[lo + end] as number;
+    vals[lo + end] = tv;
+    const ti = ids[lo] as number;
+    ids[lo] = ids[lo + end] as number;
+    ids[lo + end] = ti;
+    sift(0, end);
+  }
+}
 
 /**
  * pandas `rank(axis=1, pct=True, method='average')`: among the row's valid cells, the average 1-based rank
- * (1 = smallest) divided by the count of valid cells; NaN stays NaN.
- * Per row: an LSD radix sort (4 passes of 8 bits, passes with one bucket skipped) of the cells by the
- * order-preserving high 32 bits of their float64 value, then an exact insertion-sort fix-up inside runs of
- * equal keys (values within ~1e-6 of each other), then average ranks over exactly equal values.
+ * (1 = smallest) divided by the count of valid cells; NaN stays NaN. Per row, a bucket sort of the valid
+ * cells (`RowSorter`), then the mean position over each run of equal values.
  */
 export function rankKernel(x: Float64Array, rows: number, cols: number, out: Float64Array): void {
-  let keys = new Uint32Array(cols);
-  let idx = new Int32Array(cols);
-  let keys2 = new Uint32Array(cols);
-  let idx2 = new Int32Array(cols);
-  const hist = new Int32Array(256);
+  const vals = new Float64Array(cols);
+  const ids = new Int32Array(cols);
+  const sorter = new RowSorter(cols);
   for (let t = 0; t < rows; t++) {
     const o = t * cols;
     let m = 0;
@@ -26,61 +128,17 @@ export function rankKernel(x: Float64Array, rows: number, cols: number, out: Flo
         out[o + s] = Number.NaN;
         continue;
       }
-      f64[0] = v;
-      const hi = u32[HI] as number;
-      keys[m] = hi & 0x80000000 ? ~hi >>> 0 : (hi | 0x80000000) >>> 0;
-      idx[m++] = s;
+      vals[m] = v;
+      ids[m++] = s;
     }
-    for (let shift = 0; shift < 32; shift += 8) {
-      hist.fill(0);
-      for (let i = 0; i < m; i++) {
-        const d = ((keys[i] as number) >>> shift) & 255;
-        hist[d] = (hist[d] as number) + 1;
-      }
-      let single = false;
-      for (let b = 0; b < 256; b++) if (hist[b] === m) single = true;
-      if (single) continue;
-      let acc = 0;
-      for (let b = 0; b < 256; b++) {
-        const c = hist[b] as number;
-        hist[b] = acc;
-        acc += c;
-      }
-      for (let i = 0; i < m; i++) {
-        const k = keys[i] as number;
-        const d = (k >>> shift) & 255;
-        const p = hist[d] as number;
-        hist[d] = p + 1;
-        keys2[p] = k;
-        idx2[p] = idx[i] as number;
-      }
-      const tk = keys;
-      keys = keys2;
-      keys2 = tk;
-      const ti = idx;
-      idx = idx2;
-      idx2 = ti;
-    }
-    // exact order inside runs of equal keys
-    for (let i = 1; i < m; i++) {
-      if (keys[i] !== keys[i - 1]) continue;
-      const id = idx[i] as number;
-      const v = x[o + id] as number;
-      let j = i - 1;
-      while (j >= 0 && keys[j] === keys[i] && (x[o + (idx[j] as number)] as number) > v) {
-        idx[j + 1] = idx[j] as number;
-        j--;
-      }
-      idx[j + 1] = id;
-    }
-    // average ranks over equal values
+    sorter.sort(vals, ids, 0, m, 0);
     let i = 0;
     while (i < m) {
-      const v = x[o + (idx[i] as number)] as number;
+      const v = vals[i] as number;
       let j = i;
-      while (j + 1 < m && x[o + (idx[j + 1] as number)] === v) j++;
+      while (j + 1 < m && vals[j + 1] === v) j++;
       const r = ((i + j) / 2 + 1) / m;
-      for (let k = i; k <= j; k++) out[o + (idx[k] as number)] = r;
+      for (let k = i; k <= j; k++) out[o + (ids[k] as number)] = r;
       i = j + 1;
     }
   }
