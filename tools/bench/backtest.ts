@@ -1,0 +1,278 @@
+// Engine benchmark: a full backtest (evaluate the factor graph → sim → statistics) of the template strategy
+// and a 10-operation strategy on a seeded synthetic market of 2,000 symbols × 4,000 trading days, against
+// the plain pandas reference (reference/finlab_sim.py) on the same exported data.
+//
+// Run (one core):
+//   cd tools/bench && taskset -c 0 node --conditions=@alphaloop/source --import tsx backtest.ts [symbols] [days] [runs]
+// Options via env: BENCH_NO_PANDAS=1 skips the reference; BENCH_REPEATS (pandas runs, default 2);
+// BENCH_WARMUP (uncounted engine runs first, default 2: the JIT compiles the kernels during them).
+// Reported: wall-clock and CPU time (process.cpuUsage, all threads) per backtest; on a shared machine the
+// CPU time is the steadier figure. Both sides exclude loading the data.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  backtestGraph,
+  evaluateGraphWithReport,
+  isoDate,
+  sim,
+  simStatistics,
+  type Frame,
+  type MarketFrames,
+} from '@alphaloop/engine';
+import { compileStrategy, templateStrategy, type CompileContext, type FactorGraph } from '@alphaloop/strategy';
+
+const SYMBOLS = Number(process.argv[2] ?? 2000);
+const DAYS = Number(process.argv[3] ?? 4000);
+const RUNS = Number(process.argv[4] ?? 5);
+
+/** splitmix32-style seeded generator; Gaussian by Box–Muller. No Math.random: the market is reproducible. */
+function generator(seed: number): { u: () => number; n: () => number } {
+  let s = seed >>> 0;
+  const u = (): number => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (((z ^ (z >>> 16)) >>> 0) + 0.5) / 4294967296;
+  };
+  let spare = Number.NaN;
+  const n = (): number => {
+    if (!Number.isNaN(spare)) {
+      const v = spare;
+      spare = Number.NaN;
+      return v;
+    }
+    const r = Math.sqrt(-2 * Math.log(u()));
+    const a = 2 * Math.PI * u();
+    spare = r * Math.sin(a);
+    return r * Math.cos(a);
+  };
+  return { u, n };
+}
+
+/**
+ * A Taiwan-style daily market: weekday calendar from 2008-01-02; per symbol a market beta and one of 20
+ * sectors; ±10% daily limit; 20% of symbols list late, 5% delist, ~0.3% of days suspended (runs of 1–5
+ * days); open/high/low around the close; volume log-normal. NaN = not trading.
+ */
+function syntheticMarket(symbols: number, days: number, seed = 20240601): MarketFrames {
+  const { u, n } = generator(seed);
+  const dates = new Int32Array(days);
+  for (let d = 13880, i = 0; i < days; d++) if ((((d + 3) % 7) + 7) % 7 < 5) dates[i++] = d; // 13880 = 2008-01-02
+  const names = Array.from({ length: symbols }, (_, j) => String(1101 + j));
+  const size = symbols * days;
+  const close = new Float64Array(size);
+  const open = new Float64Array(size);
+  const high = new Float64Array(size);
+  const low = new Float64Array(size);
+  const volume = new Float64Array(size);
+  const price = new Float64Array(symbols);
+  const beta = new Float64Array(symbols);
+  const sector = new Int32Array(symbols);
+  const vol = new Float64Array(symbols);
+  const listed = new Int32Array(symbols);
+  const delisted = new Int32Array(symbols);
+  const suspendedUntil = new Int32Array(symbols);
+  const liquidity = new Float64Array(symbols);
+  for (let j = 0; j < symbols; j++) {
+    price[j] = 10 + u() * 190;
+    beta[j] = 0.5 + u();
+    sector[j] = Math.floor(u() * 20);
+    vol[j] = 0.01 + u() * 0.025;
+    listed[j] = u() < 0.2 ? Math.floor(u() * days * 0.75) : 0;
+    delisted[j] = u() < 0.05 ? listed[j]! + Math.floor(u() * (days - listed[j]!)) : days;
+    liquidity[j] = Math.exp(11 + 2 * n());
+  }
+  const sectorMove = new Float64Array(20);
+  for (let t = 0; t < days; t++) {
+    const m = 0.0003 + 0.011 * n();
+    for (let k = 0; k < 20; k++) sectorMove[k] = 0.006 * n();
+    const o = t * symbols;
+    for (let j = 0; j < symbols; j++) {
+      const i = o + j;
+      const p0 = price[j]!;
+      let r = beta[j]! * m + sectorMove[sector[j]!]! + vol[j]! * n();
+      r = Math.max(-0.1, Math.min(0.1, r));
+      if (t >= listed[j]! && t < delisted[j]! && suspendedUntil[j]! <= t && u() < 0.003) suspendedUntil[j] = t + 1 + Math.floor(u() * 5);
+      if (t < listed[j]! || t >= delisted[j]! || t < suspendedUntil[j]!) {
+        close[i] = open[i] = high[i] = low[i] = volume[i] = Number.NaN;
+        continue;
+      }
+      const p1 = p0 * (1 + r);
+      price[j] = p1;
+      const op = p0 * (1 + Math.max(-0.1, Math.min(0.1, r * u() + 0.003 * n())));
+      close[i] = p1;
+      open[i] = op;
+      high[i] = Math.min(p0 * 1.1, Math.max(op, p1) * (1 + Math.abs(0.006 * n())));
+      low[i] = Math.max(p0 * 0.9, Math.min(op, p1) * (1 - Math.abs(0.006 * n())));
+      volume[i] = Math.round(liquidity[j]! * Math.exp(0.5 * n()) * (1 + 5 * Math.abs(r)));
+    }
+  }
+  const f = (values: Float64Array): Frame => ({ dates, symbols: names, values });
+  const prices = { close: f(close), open: f(open), high: f(high), low: f(low) };
+  return {
+    fields: new Map<string, Frame>([
+      ['price:close', prices.close],
+      ['price:open', prices.open],
+      ['price:high', prices.high],
+      ['price:low', prices.low],
+      ['price:volume', f(volume)],
+    ]),
+    prices,
+  };
+}
+
+const TEN_OP = `
+const close = data.get('price:close');
+const volume = data.get('price:volume');
+const trend = close > close.average(60);
+const momentum = close.pctChange(20);
+const risk = close.pctChange(1).rolling(20).std();
+const liquid = volume.average(20) > 200000;
+const score = (momentum / risk).rank();
+const position = score.where(trend && liquid).isLargest(20);
+return sim(position, { resample: 'W', stopLoss: 0.1 });
+`;
+
+const ms = (a: number, b: number): number => Math.round((b - a) * 10) / 10;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const opCount = (g: FactorGraph): number => g.nodes.filter((x) => x.op !== 'data' && x.op !== 'const').length;
+
+function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
+  const totals: number[] = [];
+  const evals: number[] = [];
+  const sims: number[] = [];
+  const cpus: number[] = [];
+  let last: ReturnType<typeof backtestGraph> | undefined;
+  const warmup = Number(process.env.BENCH_WARMUP ?? 2);
+  for (let k = 1 - warmup; k <= RUNS; k++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const ev = evaluateGraphWithReport(graph, market);
+    const t1 = performance.now();
+    if (ev.isErr()) throw new Error(`${name}: ${ev.error.message}`);
+    const r = sim(ev.value.frame, market.prices, graph.options);
+    if (r.isErr()) throw new Error(`${name}: ${r.error.message}`);
+    const stats = simStatistics(r.value);
+    const t2 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    if (k > 0) {
+      // the first run warms the JIT up and is not counted
+      cpus.push((c1.user + c1.system) / 1000);
+      totals.push(t2 - t0);
+      evals.push(t1 - t0);
+      sims.push(t2 - t1);
+    }
+    void stats;
+    if (k === RUNS) {
+      const rep = ev.value.report;
+      last = backtestGraph(graph, market); // the same result through the one-call API
+      const s = last._unsafeUnwrap();
+      return {
+        name,
+        ops: opCount(graph),
+        nodes: graph.nodes.length,
+        totalMedianMs: ms(0, median(totals)),
+        cpuMedianMs: ms(0, median(cpus)),
+        totalMinMs: ms(0, Math.min(...totals)),
+        evaluateMedianMs: ms(0, median(evals)),
+        simAndStatsMedianMs: ms(0, median(sims)),
+        wholeFrameBuffers: rep.fullBuffers,
+        blockBuffers: rep.blockBuffers,
+        blockRows: rep.blockRows,
+        trades: s.result.trades.count,
+        finalEquity: s.result.creturn[s.result.creturn.length - 1],
+        cagr: s.statistics.full.cagr,
+        sharpe: s.statistics.full.dailySharpe,
+        result: s.result,
+      };
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function writeF64(path: string, values: Float64Array): void {
+  writeFileSync(path, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+function main(): void {
+  const t0 = performance.now();
+  const market = syntheticMarket(SYMBOLS, DAYS);
+  const t1 = performance.now();
+  const context: CompileContext = {
+    fields: [...(market.fields as Map<string, Frame>).keys()].map((key) => ({ key, aliases: [] })),
+    dateCount: DAYS,
+  };
+  const template = templateStrategy(context)._unsafeUnwrap();
+  const tenOp = compileStrategy(TEN_OP, context)._unsafeUnwrap();
+  console.log(`market ${SYMBOLS} symbols × ${DAYS} days generated in ${ms(t0, t1)} ms; Node ${process.version}`);
+  console.log(`template strategy:\n${template.canonicalSource}\n10-operation strategy:\n${tenOp.canonicalSource}`);
+  const results = [timeBacktest('template', template.graph, market), timeBacktest('tenOp', tenOp.graph, market)];
+  const rss = process.memoryUsage().rss;
+  for (const r of results) {
+    const { result: _r, ...row } = r;
+    console.log(JSON.stringify(row));
+  }
+  console.log(`peak RSS so far: ${Math.round(rss / 2 ** 20)} MiB`);
+
+  if (process.env.BENCH_NO_PANDAS) return;
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import pandas'], { encoding: 'utf8' }).status !== 0) {
+    console.log('pandas reference skipped: install Debian python3-pandas');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'alphaloop-bench-'));
+  try {
+    const fields: Record<string, string> = {};
+    for (const [key, f] of market.fields as Map<string, Frame>) {
+      const name = key.replace('price:', '');
+      fields[name] = `${name}.f64`;
+      writeF64(join(dir, `${name}.f64`), f.values);
+    }
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({
+      dates: Array.from(market.prices.close.dates, isoDate),
+      symbols: market.prices.close.symbols,
+      fields,
+    }));
+    const taskset = spawnSync('taskset', ['--version'], { encoding: 'utf8' }).status === 0;
+    const script = join(import.meta.dirname, 'reference', 'finlab_sim.py');
+    const cmd = taskset ? 'taskset' : python;
+    const args = taskset ? ['-c', '0', python, script, 'bench', dir] : [script, 'bench', dir];
+    const py = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, BENCH_REPEATS: process.env.BENCH_REPEATS ?? '2' } });
+    if (py.status !== 0) throw new Error(`pandas reference failed: ${py.stderr}`);
+    const ref = JSON.parse(readFileSync(join(dir, 'bench-result.json'), 'utf8')) as {
+      pandas: string;
+      load_seconds: number;
+      strategies: Record<string, { evaluate_seconds: number; sim_seconds: number; total_seconds: number; cpu_seconds: number; dates: string[]; creturn: number[] }>;
+    };
+    console.log(`pandas ${ref.pandas} (data load ${Math.round(ref.load_seconds * 1000)} ms, not counted)`);
+    for (const r of results) {
+      const p = ref.strategies[r.name];
+      if (p === undefined) continue;
+      const engineDates = Array.from(r.result.dates, isoDate);
+      let maxDiff = Number.NaN;
+      if (engineDates.length === p.dates.length && engineDates.every((d, i) => d === p.dates[i])) {
+        maxDiff = 0;
+        for (let i = 0; i < p.creturn.length; i++) maxDiff = Math.max(maxDiff, Math.abs((r.result.creturn[i] as number) - (p.creturn[i] as number)));
+      }
+      console.log(JSON.stringify({
+        name: r.name,
+        pandasTotalMs: Math.round(p.total_seconds * 1000),
+        pandasCpuMs: Math.round(p.cpu_seconds * 1000),
+        pandasEvaluateMs: Math.round(p.evaluate_seconds * 1000),
+        pandasSimMs: Math.round(p.sim_seconds * 1000),
+        engineTotalMedianMs: r.totalMedianMs,
+        engineCpuMedianMs: r.cpuMedianMs,
+        speedupWall: Math.round((p.total_seconds * 1000) / r.totalMedianMs * 10) / 10,
+        speedupCpu: Math.round((p.cpu_seconds * 1000) / r.cpuMedianMs * 10) / 10,
+        equityMaxAbsDiff: maxDiff,
+      }));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
