@@ -18,3 +18,8 @@ export function unavailable(message: string): MarketDataError {
 }
 
 export const describeCause = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A malformed input that is not about one line (a missing file or column in a directory of files). */
+export function malformedFile(file: string, reason: string): MarketDataError {
+  return { kind: 'market_data_malformed', message: `${file}: ${reason}`, file };
+}

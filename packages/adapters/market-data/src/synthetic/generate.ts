@@ -2,6 +2,7 @@ import { daysFromCivil, epochDayOf, civilFromDays, type Frame } from '@alphaloop
 import { err, ok, type Result } from 'neverthrow';
 import { unavailable, type MarketDataError } from '../errors.js';
 import { sha256, stableJson } from '../hash.js';
+import { parseDateCell } from '../loaders/cells.js';
 import { MarketData } from '../market-data.js';
 import { firstOnOrAfter, tradingCalendar } from './calendar.js';
 import type { EffectStrengths, PlantedEffect, SyntheticMetadata, SyntheticParameters } from './metadata.js';
@@ -99,8 +100,8 @@ export function resolveParameters(options: SyntheticMarketOptions = {}): Result<
   }
   const start = epochDayOf(p.start);
   const end = epochDayOf(p.end);
-  if (Number.isNaN(start)) return bad(`start '${p.start}' is not a YYYY-MM-DD date`);
-  if (Number.isNaN(end)) return bad(`end '${p.end}' is not a YYYY-MM-DD date`);
+  if (Number.isNaN(start) || parseDateCell(p.start) !== start) return bad(`start '${p.start}' is not a YYYY-MM-DD date`);
+  if (Number.isNaN(end) || parseDateCell(p.end) !== end) return bad(`end '${p.end}' is not a YYYY-MM-DD date`);
   if (end - start < 28) return bad(`end ${p.end} must be at least four weeks after start ${p.start}`);
   for (const [name, v] of Object.entries(p.effects)) if (!(Number.isFinite(v) && Math.abs(v) <= 0.5)) return bad(`effect ${name} must be in [-0.5, 0.5], got ${v}`);
   const [calm, turbulent] = p.marketVolatility;

@@ -1,0 +1,62 @@
+import { backtestGraph, engineError } from '@alphaloop/engine';
+import { err } from 'neverthrow';
+import { compileStrategy } from '@alphaloop/strategy';
+import { describe, expect, it } from 'vitest';
+import { loadLongCsv } from '../loaders/load.js';
+import { ORACLE_SOURCE, measureBenchmarks, oracleStrategy, withBenchmarks, type BacktestFn } from './benchmarks.js';
+import { generateSyntheticMarket } from './generate.js';
+
+const small = generateSyntheticMarket({ seed: 9, symbols: 30, start: '2018-01-01', end: '2020-12-31' })._unsafeUnwrap();
+
+describe('benchmarks', () => {
+  it('compiles the oracle on the synthetic fields (adjusted close, revenue YoY)', () => {
+    const oracle = oracleStrategy(small.compileContext())._unsafeUnwrap();
+    expect(oracle.options.resample).toBe('M');
+    expect(compileStrategy(ORACLE_SOURCE, small.compileContext()).isOk()).toBe(true);
+  });
+
+  it('measures oracle, template and market with the engine call it is given, and stores them', () => {
+    const calls: string[] = [];
+    const counting: BacktestFn = (graph, market) => {
+      calls.push(graph.nodes.find((n) => n.op === 'data')?.params[0] as string);
+      return backtestGraph(graph, market);
+    };
+    const m = withBenchmarks(small, counting)._unsafeUnwrap();
+    expect(calls).toHaveLength(3);
+    const b = m.metadata.synthetic?.benchmarks;
+    expect(b?.oracle.source).toContain('isLargest(20)');
+    expect(b?.template.source).toContain("resample: 'M'");
+    for (const s of [b?.oracle, b?.template, b?.market]) expect(Number.isFinite(s?.sharpe)).toBe(true);
+    expect(m.frames).toBe(small.frames);
+    expect(small.metadata.synthetic?.benchmarks).toBeNull();
+  });
+
+  it('turns an engine failure into an error value', () => {
+    const failing: BacktestFn = () => err(engineError('calculation', 'boom'));
+    expect(measureBenchmarks(small, failing)._unsafeUnwrapErr().message).toBe('oracle backtest failed: boom');
+  });
+
+  it('refuses to store benchmarks with loaded data, and needs revenue for the oracle', async () => {
+    const loaded = (await loadLongCsv(new URL('../../test/fixtures/long.csv', import.meta.url).pathname))._unsafeUnwrap();
+    expect(withBenchmarks(loaded)._unsafeUnwrapErr().message).toContain('only with synthetic markets');
+    expect(oracleStrategy(loaded.compileContext())._unsafeUnwrapErr().message).toContain('does not compile');
+  });
+});
+
+describe('the default market (smoke test: 300 symbols, 2012–2024)', () => {
+  it('generates quickly, and its oracle beats the market, which beats the template', () => {
+    const started = performance.now();
+    const market = generateSyntheticMarket()._unsafeUnwrap();
+    const elapsed = performance.now() - started;
+    expect(market.description).toMatchObject({ symbolCount: 300, startDate: '2012-01-02', endDate: '2024-12-31' });
+    expect(market.description.dateCount).toBeGreaterThan(3100);
+    expect(market.description.dateCount).toBeLessThan(3250);
+    expect(elapsed).toBeLessThan(5_000); // ~0.5 s on an idle 2-core machine; generous for a busy one
+    const b = measureBenchmarks(market)._unsafeUnwrap();
+    expect(b.oracle.sharpe).toBeGreaterThan(0.9);
+    expect(b.market.sharpe).toBeGreaterThan(b.template.sharpe);
+    expect(b.oracle.sharpe).toBeGreaterThan(b.market.sharpe + 0.3);
+    expect(b.template.sharpe).toBeGreaterThan(-0.2);
+    expect(b.template.sharpe).toBeLessThan(0.4);
+  });
+});
