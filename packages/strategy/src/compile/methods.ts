@@ -200,8 +200,20 @@ type Slot =
   | { readonly name: string; readonly required: boolean; readonly frame: ArgSpec }
   | { readonly name: string; readonly required: boolean; readonly param: ParamSpec };
 
-/** The arguments as written in source, after the receiver: frame arguments, then params (holdUntil interleaves). */
+const SOURCE_ORDERS = new Map<OperationSpec, readonly Slot[]>();
+
+/** The arguments as written in source, after the receiver (cached per spec: this runs for every call). */
 function sourceOrder(spec: OperationSpec): readonly Slot[] {
+  let order = SOURCE_ORDERS.get(spec);
+  if (order === undefined) {
+    order = computeSourceOrder(spec);
+    SOURCE_ORDERS.set(spec, order);
+  }
+  return order;
+}
+
+/** Frame arguments, then params (holdUntil interleaves: exit, nStocksLimit, rank). */
+function computeSourceOrder(spec: OperationSpec): readonly Slot[] {
   const frames: Slot[] = spec.args.slice(1).map((frame) => ({ name: frame.name, required: frame.optional !== true, frame }));
   const params: Slot[] = spec.params.map((param, index) => ({
     name: param.name,

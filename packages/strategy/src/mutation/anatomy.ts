@@ -30,12 +30,19 @@ export function anatomyOf(graph: FactorGraph): Anatomy {
   return { shape: 'weights', weights: graph.root, entry: [] };
 }
 
-/** The leaves of an `and` tree, left to right (iterative: no recursion on deep trees). */
+/**
+ * The distinct leaves of an `and` tree, left to right. Iterative, and each node is expanded once: a shared
+ * sub-tree (`b = a && a; c = b && b; …`) would otherwise be walked exponentially often. Dropping repeated
+ * conjuncts does not change the condition.
+ */
 export function conjuncts(graph: FactorGraph, id: NodeId): NodeId[] {
   const out: NodeId[] = [];
+  const seen = new Set<NodeId>();
   const stack: NodeId[] = [id];
   while (stack.length > 0) {
     const current = stack.pop() ?? -1;
+    if (seen.has(current)) continue;
+    seen.add(current);
     const node = graph.nodes[current];
     if (node?.op === 'and') {
       stack.push(node.args[1] ?? -1, node.args[0] ?? -1);

@@ -193,6 +193,21 @@ describe.skipIf(UNDER_STRYKER)('anatomyOf', () => {
   });
 });
 
+describe.skipIf(UNDER_STRYKER)('degenerate strategies', () => {
+  it('handles exponentially shared condition trees without walking them exponentially', () => {
+    const doubling = Array.from({ length: 40 }, (_, i) => `const c${i + 1} = c${i} && c${i};`).join('\n');
+    const parent = compile(`${CLOSE}const c0 = close > 1;\n${doubling}\nreturn close.where(c40).isLargest(3);`);
+    expect(anatomyOf(parent.graph).entry).toHaveLength(1);
+    for (const operator of MUTATION_OPERATORS) {
+      const result = mutate(parent, operator, seededRandom(1));
+      if (result.isErr()) expect(result.error.kind).toBe('mutation_not_applicable');
+    }
+    const sums = Array.from({ length: 40 }, (_, i) => `const s${i + 1} = s${i} + s${i};`).join('\n');
+    const wide = compile(`const s0 = data.get('price:close');\n${sums}\nreturn sim(s40.isLargest(3));`);
+    expect(mutate(wide, 'replace_factor', seededRandom(1))._unsafeUnwrapErr().kind).toBe('mutation_not_applicable');
+  });
+});
+
 describe.skipIf(UNDER_STRYKER)('random helpers', () => {
   it('draws integers, picks and permutations from the source', () => {
     expect(randomInt(sequence(0), 5)).toBe(0);

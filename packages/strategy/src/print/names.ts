@@ -36,7 +36,20 @@ function usable(name: string): boolean {
   return IDENTIFIER.test(name) && !RESERVED_WORDS.has(name) && declarationProblem(name) === null;
 }
 
+const DATA_NAMES = new Map<string, string>();
+
+/** The variable name for a data key (cached: keys repeat across every strategy of a run). */
 function dataName(key: string, aliases: readonly string[]): string {
+  if (aliases.length > 0) return computeDataName(key, aliases);
+  let name = DATA_NAMES.get(key);
+  if (name === undefined) {
+    name = computeDataName(key, aliases);
+    if (DATA_NAMES.size < 10_000) DATA_NAMES.set(key, name);
+  }
+  return name;
+}
+
+function computeDataName(key: string, aliases: readonly string[]): string {
   for (const candidate of [key, ...aliases]) {
     const last = candidate.slice(candidate.lastIndexOf(':') + 1);
     const camel = last.replace(/[^A-Za-z0-9]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');

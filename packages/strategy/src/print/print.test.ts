@@ -137,6 +137,16 @@ return sim(c > q && c < q * 2 && k > k.shift(1) && s > s2 && s2 > 1 && s > 0);`)
     expect(printExpression(compiled.graph, 99)).toBe('');
   });
 
+  it('refuses to inline exponentially large expressions', () => {
+    const doubling = Array.from({ length: 40 }, (_, i) => `const d${i + 1} = d${i} + d${i};`).join('\n');
+    const compiled = compile(`const d0 = data.get('price:close');\n${doubling}\nreturn d40 > 1;`);
+    expect(compiled.graph.nodes.length).toBeLessThan(50);
+    expect(compiled.canonicalSource.length).toBeLessThan(3_000);
+    expect(printExpression(compiled.graph, compiled.graph.root)).toBe('');
+    const small = compile("const d0 = data.get('price:close');\nconst d1 = d0 + d0;\nreturn d1 > 1;");
+    expect(printExpression(small.graph, small.graph.root)).toBe("data.get('price:close') + data.get('price:close') > 1");
+  });
+
   it('quotes strings as single-quoted JavaScript literals', () => {
     expect(quote('a')).toBe("'a'");
     expect(quote("it's")).toBe("'it\\'s'");

@@ -40,10 +40,29 @@ export function printStrategy(graph: FactorGraph): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A single expression (no declarations), every data field inline: used to recognise factors. */
+/** Inline expressions longer than this (in nodes, shared ones counted at every use) are not printed. */
+const MAX_INLINE_NODES = 400;
+
+/**
+ * A single expression (no declarations), every data field inline: used to recognise factors. Inlining a
+ * DAG repeats shared sub-expressions, which can grow exponentially (`b = a + a; c = b + b; …`), so an
+ * expression of more than MAX_INLINE_NODES inlined nodes gives '' instead.
+ */
 export function printExpression(graph: FactorGraph, id: NodeId): string {
   const node = graph.nodes[id];
-  return node === undefined ? '' : printNode(graph.nodes, [], node).text;
+  if (node === undefined || inlineSize(graph, id) > MAX_INLINE_NODES) return '';
+  return printNode(graph.nodes, [], node).text;
+}
+
+/** Nodes in the fully inlined tree of `id`, saturating just above the limit. */
+function inlineSize(graph: FactorGraph, id: NodeId): number {
+  const sizes = new Array<number>(id + 1).fill(0);
+  for (let i = 0; i <= id; i += 1) {
+    let size = 1;
+    for (const arg of graph.nodes[i]?.args ?? []) size = Math.min(MAX_INLINE_NODES + 1, size + (sizes[arg] ?? 0));
+    sizes[i] = size;
+  }
+  return sizes[id] ?? 0;
 }
 
 interface Printed {
