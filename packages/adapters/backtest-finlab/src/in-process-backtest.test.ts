@@ -76,10 +76,10 @@ describe('InProcessBacktest', () => {
 
   it('refuses a strategy over the memory budget before running it', async () => {
     const bytes = (code: string): number => estimateBacktestBytes(compileStrategy(code, small.context)._unsafeUnwrap().graph, 240, 10);
-    const limitMb = (bytes(STRATEGIES.neverHolds) + bytes(STRATEGIES.breakout)) / 2 / 2 ** 20;
+    const limitMb = (bytes(STRATEGIES.neverHolds) + bytes(STRATEGIES.heavy)) / 2 / 2 ** 20;
     const tight = new InProcessBacktest({ market: small.market, context: small.context, options: { memoryLimitMb: limitMb } });
     expect((await tight.run({ code: STRATEGIES.neverHolds })).isOk()).toBe(true);
-    const error = (await tight.run({ code: STRATEGIES.breakout }))._unsafeUnwrapErr();
+    const error = (await tight.run({ code: STRATEGIES.heavy }))._unsafeUnwrapErr();
     expect(error.kind).toBe('backtest_out_of_memory');
     expect(error.message).toContain('240 dates × 10 symbols');
   });

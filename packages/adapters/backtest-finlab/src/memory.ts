@@ -1,23 +1,39 @@
 import type { BacktestError } from '@alphaloop/ports';
-import type { FactorGraph } from '@alphaloop/strategy';
+import { operationSpec, type FactorGraph, type GraphNode } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { outOfMemory } from './errors.js';
 
-/** Ops whose kernel takes one extra scratch frame while it runs (engine `evaluate/registry.ts`). */
-const SCRATCH_OPS: ReadonlySet<string> = new Set(['rollingMax', 'rollingMin']);
-/** Frames `sim` allocates beside the position: the weight matrix, plus an averaged trade price for some `tradeAt`. */
+/** Cells per row block of the engine's streaming evaluator (`evaluate.ts`, BLOCK_CELLS). */
+const BLOCK_CELLS = 65_536;
+/** Frames `sim` allocates beside the position (weights, an averaged trade price for some `tradeAt`): a margin. */
 const SIM_FRAMES = 2;
+const BYTES = Float64Array.BYTES_PER_ELEMENT;
+
+/** What the evaluator will hold at once for one graph, by the engine's streaming plan. */
+export interface MemoryPlan {
+  /** Whole frames: the root, and every computed input of an op that reads history (time-series and state ops). */
+  readonly fullFrames: number;
+  /** Block buffers (rows-per-block × symbols each), recycled by reference counting. */
+  readonly blockBuffers: number;
+  readonly blockRows: number;
+  /** Per-op state that grows with the window (rolling max/min keep window × symbols values). */
+  readonly stateCells: number;
+}
 
 /**
- * The largest number of frame buffers the engine's evaluator holds at once for this graph: it visits nodes in
- * topological order, allocates one buffer per frame-valued node (data frames are the market's, not copies),
- * and releases a buffer after its last consumer has run. This replays that bookkeeping without computing
- * anything (`evaluateGraphWithReport(...).report.peakLive` is the measured figure; the tests compare them).
+ * Replays the engine's streaming evaluator's storage plan without computing anything: a frame-valued node
+ * gets a whole frame if it is the root or the first argument of an op that reads earlier rows, a recycled
+ * block buffer otherwise; data frames are the market's and cost nothing. Every `time_series` and `state` op
+ * is counted as reading history (a slight over-count for the few that stream row by row), so the plan is
+ * never below what `evaluateGraphWithReport` reports (the tests compare them).
  */
-export function peakFrameBuffers(graph: FactorGraph): number {
+export function memoryPlan(graph: FactorGraph, rows: number, cols: number): MemoryPlan {
   const nodes = graph.nodes;
   const count = nodes.length;
-  if (count === 0 || !(graph.root >= 0 && graph.root < count)) return 0;
+  const blockRows = Math.max(1, Math.min(Math.max(rows, 1), Math.floor(BLOCK_CELLS / Math.max(cols, 1))));
+  const empty = { fullFrames: 0, blockBuffers: 0, blockRows, stateCells: 0 };
+  if (count === 0 || !(graph.root >= 0 && graph.root < count)) return empty;
+  const valid = (a: number): boolean => Number.isInteger(a) && a >= 0 && a < count;
   const reachable = new Uint8Array(count);
   reachable[graph.root] = 1;
   const refs = new Int32Array(count);
@@ -25,48 +41,63 @@ export function peakFrameBuffers(graph: FactorGraph): number {
     const node = nodes[i];
     if (node === undefined || reachable[i] === 0) continue;
     for (const a of node.args) {
-      if (a < 0 || a >= count) continue;
+      if (!valid(a)) continue;
       reachable[a] = 1;
       refs[a] = (refs[a] as number) + 1;
     }
   }
-  const owned = new Uint8Array(count);
-  let live = 0;
-  let peak = 0;
+  const computed = (node: GraphNode | undefined, i: number): node is GraphNode =>
+    node !== undefined && reachable[i] === 1 && node.type !== 'number' && node.op !== 'data' && node.op !== 'const';
+  const needsFull = new Uint8Array(count);
+  needsFull[graph.root] = 1;
+  let stateCells = 0;
   for (let i = 0; i < count; i++) {
     const node = nodes[i];
-    if (node === undefined || reachable[i] === 0) continue;
-    if (node.type !== 'number' && node.op !== 'data' && node.op !== 'const') {
-      live++;
-      owned[i] = 1;
-      peak = Math.max(peak, live + (SCRATCH_OPS.has(node.op) ? 1 : 0));
-    }
-    for (const a of node.args) {
-      if (a < 0 || a >= count) continue;
-      const left = (refs[a] as number) - 1;
-      refs[a] = left;
-      if (left === 0 && owned[a] === 1) live--;
+    if (!computed(node, i)) continue;
+    const category = operationSpec(node.op)?.category;
+    const first = node.args[0];
+    if ((category === undefined || category === 'time_series' || category === 'state') && first !== undefined && valid(first)) needsFull[first] = 1;
+    if (node.op === 'rollingMax' || node.op === 'rollingMin') {
+      const window = node.params[0];
+      stateCells += (typeof window === 'number' && window > 0 ? Math.min(window, rows) : rows) * cols;
     }
   }
-  return peak;
+  let fullFrames = 0;
+  let slots = 0;
+  const free: number[] = [];
+  const slotOf = new Int32Array(count).fill(-1);
+  for (let i = 0; i < count; i++) {
+    const node = nodes[i];
+    if (!computed(node, i)) continue;
+    if (needsFull[i] === 1) fullFrames++;
+    else slotOf[i] = free.pop() ?? slots++;
+    for (const a of node.args) {
+      if (!valid(a)) continue;
+      const left = (refs[a] as number) - 1;
+      refs[a] = left;
+      if (left === 0 && (slotOf[a] as number) >= 0) free.push(slotOf[a] as number);
+    }
+  }
+  return { fullFrames, blockBuffers: slots, blockRows, stateCells };
 }
 
-/** Estimated bytes of working memory for one backtest of `graph` on a `rows` × `cols` grid. */
+/** Estimated bytes of working memory for one backtest of `graph` on a `rows` × `cols` grid (evaluation + sim). */
 export function estimateBacktestBytes(graph: FactorGraph, rows: number, cols: number): number {
-  return (peakFrameBuffers(graph) + SIM_FRAMES) * rows * cols * Float64Array.BYTES_PER_ELEMENT;
+  const plan = memoryPlan(graph, rows, cols);
+  return ((plan.fullFrames + SIM_FRAMES) * rows * cols + plan.blockBuffers * plan.blockRows * cols + plan.stateCells) * BYTES;
 }
 
 const MB = 1024 * 1024;
 
-/** The memory guard: refuses, before running it, a strategy whose frames would not fit in `limitMb`. */
+/** The memory guard: refuses, before running it, a strategy whose working memory would exceed `limitMb`. */
 export function checkMemoryBudget(graph: FactorGraph, rows: number, cols: number, limitMb: number): Result<void, BacktestError> {
   const bytes = estimateBacktestBytes(graph, rows, cols);
   if (bytes <= limitMb * MB) return ok(undefined);
-  const frames = peakFrameBuffers(graph) + SIM_FRAMES;
+  const plan = memoryPlan(graph, rows, cols);
   return err(
     outOfMemory(
-      `the strategy needs about ${Math.ceil(bytes / MB)} MB of working memory (${frames} series of ${rows} dates × ${cols} symbols alive at once), ` +
-        `over the limit of ${limitMb} MB — compute fewer intermediate series, or reuse them`,
+      `the strategy needs about ${Math.ceil(bytes / MB)} MB of working memory (${plan.fullFrames + SIM_FRAMES} whole series of ${rows} dates × ${cols} symbols, ` +
+        `plus buffers), over the limit of ${limitMb} MB — apply fewer time-series operations to computed series (shift, rolling, average, … of data is free)`,
     ),
   );
 }

@@ -101,12 +101,12 @@ describe('limits', () => {
     });
   });
 
-  it('refuses a strategy whose frames exceed the memory limit without sending it to a worker', async () => {
-    const wide = testMarket({ dates: 1000, symbols: 1200, seed: 5 }); // 9.2 MB per frame
-    const backtest = build({ market: wide.market, context: wide.context, options: { memoryLimitMb: 48 } });
-    const error = (await backtest.run({ code: STRATEGIES.breakout }))._unsafeUnwrapErr();
+  it('refuses a strategy whose working memory exceeds the limit without sending it to a worker', async () => {
+    const wide = testMarket({ dates: 800, symbols: 1000, seed: 5 }); // 6.1 MB per frame
+    const backtest = build({ market: wide.market, context: wide.context, options: { memoryLimitMb: 40 } });
+    const error = (await backtest.run({ code: STRATEGIES.heavy }))._unsafeUnwrapErr();
     expect(error.kind).toBe('backtest_out_of_memory');
-    expect(error.message).toMatch(/needs about \d+ MB/);
+    expect(error.message).toMatch(/needs about \d+ MB .*limit of 40 MB/);
     expect(backtest.stats().completed).toBe(0);
   });
 

@@ -112,6 +112,12 @@ return sim(position, { resample: 'W', stopLoss: 0.08, trailStop: 0.1 });`,
   revenue: `const revenue = data.get('monthly_revenue:revenue');
 const growth = revenue / revenue.shift(40) - 1;
 return sim(growth.rank() > 0.7, { resample: 'M', tradeAt: 'open' });`,
+  /** Time-series operations on computed series: each such input is a whole frame in the evaluator. */
+  heavy: `const close = data.get('price:close');
+const r = close.pctChange(1);
+const vol = r.rolling(20).std();
+const trend = r.average(10).shift(1);
+return sim(vol.shift(1) < vol.average(60) && trend > 0 && r.abs().average(5) < 0.05, { resample: 'W' });`,
   /** Never true: the strategy never holds a position. */
   neverHolds: `const close = data.get('price:close');
 return close < 0;`,
