@@ -3,10 +3,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decideChampion, metricsFrom } from '@alphaloop/domain';
 import { createThrowawaySchema, describePostgres, type ThrowawaySchema } from '../test/pg-gate.js';
 import { spawnChild, type Child } from '../test/spawn.js';
+import { MULTI_PROCESS_MS } from '../test/timeouts.js';
 import { openStorage, type Storage } from './index.js';
 
 const startTogether = async (children: readonly Child[]): Promise<void> => {
-  await Promise.all(children.map((c) => c.waitFor('ready')));
+  await Promise.all(children.map((c) => c.waitFor('ready', MULTI_PROCESS_MS / 2)));
   for (const c of children) c.send('go');
 };
 
@@ -28,7 +29,7 @@ describePostgres('PostgreSQL across OS processes', (url) => {
     const runId = `procs-${randomUUID()}`;
     const children = Array.from({ length: 4 }, () => spawnChild('append-worker.ts', [runId, '50', 'postgres', url, schema.schema]));
     await startTogether(children);
-    const done = await Promise.all(children.map((c) => c.waitFor('done', 60_000)));
+    const done = await Promise.all(children.map((c) => c.waitFor('done', MULTI_PROCESS_MS / 2)));
     const exits = await Promise.all(children.map((c) => c.exit));
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0, 0]);
 
@@ -40,7 +41,7 @@ describePostgres('PostgreSQL across OS processes', (url) => {
     expect(stored).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(perProcess.flat().sort((a, b) => a - b)).toEqual(stored);
     expect((await storage.history.allocateIteration(runId))._unsafeUnwrap()).toBe(200);
-  }, 90_000);
+  }, MULTI_PROCESS_MS);
 
   it('4 processes racing compare-and-set: the policy’s favourite ends as champion, and the others saw conflicts', async () => {
     const runId = `race-${randomUUID()}`;
@@ -51,10 +52,10 @@ describePostgres('PostgreSQL across OS processes', (url) => {
     for (const a of sharpes) for (const b of sharpes) expect(decideChampion(asChampion(a), challenger(b)).replace).toBe(b > a);
 
     const children = sharpes.map((s) => spawnChild('champion-racer.ts', [runId, String(s), 'postgres', url, schema.schema]));
-    const ready = await Promise.all(children.map((c) => c.waitFor('ready')));
+    const ready = await Promise.all(children.map((c) => c.waitFor('ready', MULTI_PROCESS_MS / 2)));
     expect(ready.map((m) => m.sawChampion)).toEqual([0, 0, 0, 0]); // everyone decided against "no champion"
     for (const c of children) c.send('go');
-    const done = await Promise.all(children.map((c) => c.waitFor('done', 60_000)));
+    const done = await Promise.all(children.map((c) => c.waitFor('done', MULTI_PROCESS_MS / 2)));
     expect((await Promise.all(children.map((c) => c.exit))).map((e) => e.code)).toEqual([0, 0, 0, 0]);
 
     const champion = (await storage.champions.get(runId))._unsafeUnwrap();
@@ -72,5 +73,5 @@ describePostgres('PostgreSQL across OS processes', (url) => {
     expect(historySharpes.at(-1)).toBe(1.75);
     const updated = (await storage.history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap().filter((r) => r.championUpdated);
     expect(updated).toHaveLength(history.length);
-  }, 90_000);
+  }, MULTI_PROCESS_MS);
 });

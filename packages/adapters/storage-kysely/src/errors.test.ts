@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePostgres, withClient } from '../test/pg-gate.js';
 import { canMountPrivately, freePort, startPrivatePostgres } from '../test/private-postgres.js';
 import { spawnChild } from '../test/spawn.js';
+import { MULTI_PROCESS_MS, SLOW_START_MS } from '../test/timeouts.js';
 import { openStorage, toStorageError } from './index.js';
 
 const PRIVATE_MOUNTS = canMountPrivately();
@@ -77,7 +78,7 @@ describe('authentication failure', () => {
     expect(error.message).toContain(`authentication failed for user "postgres" at 127.0.0.1:${cluster.port} (password authentication failed`);
     expect(error.message).toContain('fix the user/password in DATABASE_URL');
     expect(error.message).not.toContain(password);
-  }, 60_000);
+  }, MULTI_PROCESS_MS);
 });
 
 describePostgres('PostgreSQL refusing the connection', (url) => {
@@ -132,18 +133,18 @@ describe('PGlite data directory problems', () => {
     expect(error.message).toMatch(new RegExp(`data directory ${dataDir} is not writable \\(EACCES\\).*--db`));
   });
 
-  it.runIf(PRIVATE_MOUNTS)('names the directory and --db on a read-only file system (private tmpfs remounted ro)', async () => {
+  it.runIf(PRIVATE_MOUNTS)('names the directory and --db on a read-only file system (private tmpfs remounted ro)', { timeout: SLOW_START_MS }, async () => {
     const mount = join(root, 'ro');
     const child = underPrivateMount(mount, 'mount -t tmpfs -o size=8m tmpfs "$0" && mkdir "$0/db" && mount -o remount,ro "$0"', 'open-worker.ts', [join(mount, 'db')]);
-    const result = await child.waitFor('result');
+    const result = await child.waitFor('result', SLOW_START_MS);
     expect(result).toMatchObject({ ok: false, kind: 'storage_unavailable' });
     expect(result.message).toMatch(/data directory .*\/ro\/db is not writable \(EROFS\) — make it writable, or pass another directory with --db/);
   });
 
-  it.runIf(PRIVATE_MOUNTS)('names the directory and --db when the disk is already full at start', async () => {
+  it.runIf(PRIVATE_MOUNTS)('names the directory and --db when the disk is already full at start', { timeout: SLOW_START_MS }, async () => {
     const mount = join(root, 'full-at-start');
     const child = underPrivateMount(mount, 'mount -t tmpfs -o size=1m tmpfs "$0" && { dd if=/dev/zero of="$0/filler" bs=64k 2>/dev/null; true; }', 'open-worker.ts', [join(mount, 'db')]);
-    const result = await child.waitFor('result');
+    const result = await child.waitFor('result', SLOW_START_MS);
     expect(result).toMatchObject({ ok: false, kind: 'storage_unavailable' });
     expect(result.message).toMatch(/disk full: cannot write to the data directory .*\/full-at-start\/db .*--db/);
   });
@@ -151,13 +152,13 @@ describe('PGlite data directory problems', () => {
   it.runIf(PRIVATE_MOUNTS)('reports a disk that fills up while running, keeps every stored record whole, and recovers when space is freed', async () => {
     const mount = join(root, 'fills-up');
     const child = underPrivateMount(mount, 'mount -t tmpfs -o size=72m tmpfs "$0"', 'disk-full-worker.ts', [mount]);
-    const result = await child.waitFor('result', 60_000);
+    const result = await child.waitFor('result', MULTI_PROCESS_MS / 2);
     expect(result.failure).toMatchObject({ kind: 'storage_unavailable' });
     expect((result.failure as { message: string }).message).toMatch(/disk full: cannot write to the data directory .*\/fills-up\/db .*No space left on device.*--db/);
     expect(result.counted).toBe(result.stored); // no partial record: exactly the appends that succeeded
     expect(result.readable).toBe(result.stored); // and every one of them reads back whole
     expect(result.afterFreeing).toMatchObject({ ok: true });
-  }, 60_000);
+  }, MULTI_PROCESS_MS);
 });
 
 describe('error mapping', () => {

@@ -1,5 +1,5 @@
 import { errAsync, ResultAsync } from 'neverthrow';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Champion, IterationRecord } from '@alphaloop/domain';
 import type {
   ChampionChange,
@@ -9,32 +9,19 @@ import type {
   HistoryRepository,
   StorageError,
 } from '@alphaloop/ports';
-import { decodeChampion, decodeRecord, fromStoredJson, isStorableText, toStoredJson } from './record-codec.js';
+import { decodeChampion, decodeRecord, fromStoredJson, isStorableText, storedJson, toStoredJson } from './record-codec.js';
 import type { Database } from './schema.js';
 import { toStorageError, type StorageLocation } from './storage-errors.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-/** Thrown inside a transaction to roll it back; turned into the port's `ChampionConflict` outside. */
+/** Thrown inside the write to turn "nothing changed" into the port's `ChampionConflict` outside. */
 class ConflictSignal extends Error {
   constructor(readonly conflict: ChampionConflict) {
     super(conflict.message);
   }
 }
 
-/** Thrown inside a transaction for a value we refuse before touching the database. */
-class RejectSignal extends Error {
-  constructor(readonly error: StorageError) {
-    super(error.message);
-  }
-}
-
 function mapError(location: StorageLocation, operation: string) {
-  return (e: unknown): StorageError | ChampionConflict => {
-    if (e instanceof ConflictSignal) return e.conflict;
-    if (e instanceof RejectSignal) return e.error;
-    return toStorageError(e, location, operation);
-  };
+  return (e: unknown): StorageError | ChampionConflict => (e instanceof ConflictSignal ? e.conflict : toStorageError(e, location, operation));
 }
 
 /** Validates a champion change before any write: wrong runs or version arithmetic are caller bugs. */
@@ -51,110 +38,131 @@ function checkChange(runId: string, expectedVersion: number, next: Champion): St
   return null;
 }
 
-async function ensureRun(db: Db, runId: string): Promise<void> {
-  await db.insertInto('runs').values({ run_id: runId, next_iteration: 0 }).onConflict((oc) => oc.column('run_id').doNothing()).execute();
+// Typed parameters: every value is cast, so PostgreSQL never has to guess a type (both drivers send text).
+const text = (v: string | null) => sql<string>`cast(${v} as text)`;
+const int = (v: number | null) => sql<number>`cast(${v} as integer)`;
+const bool = (v: boolean) => sql<boolean>`cast(${v} as boolean)`;
+const jsonb = (v: string) => sql<unknown>`cast(${v} as jsonb)`;
+
+/**
+ * The champion compare-and-set as a CTE named `c` that returns the new version when it applied and
+ * nothing when the stored version was not `expectedVersion`, plus its history row (CTE `h`). With
+ * `expectedVersion` 0 it is an insert that the primary key makes fail for all but one racing writer.
+ */
+function championCtes(runId: string, expectedVersion: number, next: Champion) {
+  const json = jsonb(toStoredJson(next));
+  const c =
+    expectedVersion === 0
+      ? sql`insert into champions (run_id, version, strategy_id, iteration, champion)
+            values (${text(runId)}, ${int(next.version)}, ${text(next.strategyId)}, ${int(next.iteration)}, ${json})
+            on conflict (run_id) do nothing
+            returning version`
+      : sql`update champions
+            set version = ${int(next.version)}, strategy_id = ${text(next.strategyId)}, iteration = ${int(next.iteration)}, champion = ${json}, updated_at = now()
+            where run_id = ${text(runId)} and version = ${int(expectedVersion)}
+            returning version`;
+  return sql`c as (${c}),
+    h as (
+      insert into champion_history (run_id, version, strategy_id, iteration, champion)
+      select ${text(runId)}, version, ${text(next.strategyId)}, ${int(next.iteration)}, ${json} from c
+    )`;
 }
 
-async function storeStrategyOnce(db: Db, strategyId: string, code: string, source: string, lineage: StrategyLineage): Promise<void> {
-  if (!isStorableText(code)) return;
-  await db
-    .insertInto('strategies')
-    .values({ strategy_id: strategyId, code, graph: null, parent_id: lineage.parentId, operator: lineage.operator, generation: lineage.generation, source })
-    .onConflict((oc) => oc.column('strategy_id').doNothing())
-    .execute();
-}
-
-interface StrategyLineage {
+interface StrategyRow {
+  readonly id: string;
+  readonly code: string;
   readonly parentId: string | null;
   readonly operator: string | null;
   readonly generation: number | null;
+  readonly source: string;
+}
+
+/** CTE `s`: the strategies, each stored once (the first code stored for an id stays). */
+function strategiesCte(rows: readonly StrategyRow[], onlyIfChampionChanged: boolean) {
+  const values = rows.map(
+    (r) => sql`(${text(r.id)}, ${text(r.code)}, ${text(r.parentId)}, ${text(r.operator)}, ${int(r.generation)}, ${text(r.source)})`,
+  );
+  return sql`s as (
+    insert into strategies (strategy_id, code, parent_id, operator, generation, source)
+    select * from (values ${sql.join(values)}) as v(strategy_id, code, parent_id, operator, generation, source)
+    ${onlyIfChampionChanged ? sql`where exists (select 1 from c)` : sql``}
+    on conflict (strategy_id) do nothing
+    returning strategy_id, code
+  )`;
 }
 
 /**
- * Replaces the champion of `runId` if it is still at `expectedVersion` (0: none yet), and writes the
- * change to `champion_history`. Runs inside the caller's transaction; a stale version throws a
- * `ConflictSignal`, which rolls the transaction back.
+ * Appends one record in a single statement (so atomically, with or without a champion change): the
+ * strategy once, the champion change when given, the run's counter (so numbers given by an import are
+ * never handed out again) and the record. The record's JSON leaves its code out when the code is in
+ * `strategies`; if that id is already stored with other code, the code goes back into the JSON.
+ * Returns the number of records inserted: 0 means the champion compare-and-set did not apply.
  */
-async function compareAndSetIn(trx: Transaction<Database>, runId: string, expectedVersion: number, next: Champion): Promise<void> {
-  await ensureRun(trx, runId);
-  const json = toStoredJson(next);
-  const changed =
-    expectedVersion === 0
-      ? await trx
-          .insertInto('champions')
-          .values({ run_id: runId, version: next.version, strategy_id: next.strategyId, iteration: next.iteration, champion: json })
-          .onConflict((oc) => oc.column('run_id').doNothing())
-          .executeTakeFirst()
-      : await trx
-          .updateTable('champions')
-          .set({ version: next.version, strategy_id: next.strategyId, iteration: next.iteration, champion: json, updated_at: sql`now()` })
-          .where('run_id', '=', runId)
-          .where('version', '=', expectedVersion)
-          .executeTakeFirst();
-  const count = 'numInsertedOrUpdatedRows' in changed ? changed.numInsertedOrUpdatedRows : changed.numUpdatedRows;
-  if (count !== 1n) {
-    const row = await trx.selectFrom('champions').select('version').where('run_id', '=', runId).executeTakeFirst();
-    const actualVersion = row?.version ?? 0;
-    throw new ConflictSignal({
-      kind: 'champion_conflict',
-      message: `the champion of run "${runId}" is at version ${actualVersion}, not ${expectedVersion}: another writer replaced it — re-read it and decide again`,
-      expectedVersion,
-      actualVersion,
-    });
-  }
-  await trx
-    .insertInto('champion_history')
-    .values({ run_id: runId, version: next.version, strategy_id: next.strategyId, iteration: next.iteration, champion: json })
-    .execute();
-  await storeStrategyOnce(trx, next.strategyId, next.code, next.source, { parentId: null, operator: null, generation: null });
-}
-
-/** JSON casts go through `sql` so both drivers send text and PostgreSQL parses it once. */
-function jsonb(text: string) {
-  return sql<unknown>`cast(${text} as jsonb)`;
-}
-
-/**
- * Appends one record in a single statement: the strategy (once), the run's counter (so numbers given
- * by an import are never handed out again) and the record. When the record's code is stored in
- * `strategies`, the record JSON leaves it out; the statement then inserts only if the stored code is
- * this code (else it inserts nothing and we store the code inline instead). Returns rows inserted.
- */
-async function insertRecord(db: Db, record: IterationRecord, dedupe: boolean): Promise<bigint> {
+async function appendStatement(db: Kysely<Database>, record: IterationRecord, change: ChampionChange | null): Promise<number> {
   const { strategyCode: code, ...withoutCode } = record;
-  const json = toStoredJson(dedupe ? withoutCode : record);
   const sid = record.strategyId;
-  // Only text PostgreSQL can hold goes into text parameters (U+0000 is refused even where unused).
-  const strategyCode = dedupe ? code : null;
-  const result = await sql`
-    with s as (
-      insert into strategies (strategy_id, code, parent_id, operator, generation, source)
-      select cast(${sid} as text), cast(${strategyCode} as text), cast(${record.parentId} as text), cast(${record.mutationOperator} as text),
-             cast(${record.generation} as integer), cast(${record.source} as text)
-      where cast(${dedupe} as boolean)
-      on conflict (strategy_id) do nothing
-      returning code
-    ), r as (
-      insert into runs (run_id, next_iteration) values (cast(${record.runId} as text), cast(${record.iteration + 1} as integer))
+  const lean = storedJson(withoutCode);
+  const dedupe = sid !== null && code !== null && isStorableText(code) && isStorableText(sid) && !lean.wrapped;
+  const json = dedupe ? lean.json : toStoredJson(record);
+  const gated = change !== null;
+  const strategies: StrategyRow[] = [];
+  if (dedupe) {
+    strategies.push({ id: sid, code, parentId: record.parentId, operator: record.mutationOperator, generation: record.generation, source: record.source });
+  }
+  if (change && isStorableText(change.next.code) && isStorableText(change.next.strategyId)) {
+    const n = change.next;
+    strategies.push({ id: n.strategyId, code: n.code, parentId: null, operator: null, generation: null, source: n.source });
+  }
+  const ctes = [
+    ...(change ? [championCtes(record.runId, change.expectedVersion, change.next)] : []),
+    ...(strategies.length > 0 ? [strategiesCte(strategies, gated)] : []),
+    sql`r as (
+      insert into runs (run_id, next_iteration)
+      select ${text(record.runId)}, ${int(record.iteration + 1)} ${gated ? sql`where exists (select 1 from c)` : sql``}
       on conflict (run_id) do update set next_iteration = excluded.next_iteration
       where runs.next_iteration < excluded.next_iteration
-    )
+    )`,
+  ];
+  const storedRecord = dedupe
+    ? sql`case when coalesce((select code from s where strategy_id = ${text(sid)}), (select code from strategies where strategy_id = ${text(sid)})) = ${text(code)}
+               then ${jsonb(json)}
+               else jsonb_set(${jsonb(json)}, '{strategyCode}', to_jsonb(${text(code)})) end`
+    : jsonb(json);
+  const result = await sql<{ iteration: number }>`
+    with ${sql.join(ctes)}
     insert into iterations (run_id, iteration, source, level, strategy_id, champion_updated, record)
-    select cast(${record.runId} as text), cast(${record.iteration} as integer), cast(${record.source} as text), cast(${record.level} as smallint),
-           cast(${sid} as text), cast(${record.championUpdated} as boolean), ${jsonb(json)}
-    where not cast(${dedupe} as boolean)
-       or coalesce((select code from s), (select code from strategies where strategy_id = cast(${sid} as text))) = cast(${strategyCode} as text)
+    select ${text(record.runId)}, ${int(record.iteration)}, ${text(record.source)}, cast(${record.level} as smallint), ${text(sid)},
+           ${bool(record.championUpdated)}, ${storedRecord}
+    ${gated ? sql`where exists (select 1 from c)` : sql``}
+    returning iteration
   `.execute(db);
-  return result.numAffectedRows ?? 0n;
+  return result.rows.length;
 }
 
-async function appendIn(db: Db, record: IterationRecord): Promise<void> {
-  const dedupe = record.strategyId !== null && record.strategyCode !== null && isStorableText(record.strategyCode) && isStorableText(record.strategyId);
-  if ((await insertRecord(db, record, dedupe)) === 1n) return;
-  // The strategy id is stored with other code (or was inserted concurrently): keep this code inline.
-  if (!dedupe || (await insertRecord(db, record, false)) !== 1n) {
-    throw new Error(`iteration ${record.iteration} of run "${record.runId}" was not stored`);
-  }
+/** The compare-and-set alone, in one statement: 1 when it applied, 0 on a stale version. */
+async function compareAndSetStatement(db: Kysely<Database>, runId: string, expectedVersion: number, next: Champion): Promise<number> {
+  const strategies =
+    isStorableText(next.code) && isStorableText(next.strategyId)
+      ? [strategiesCte([{ id: next.strategyId, code: next.code, parentId: null, operator: null, generation: null, source: next.source }], true)]
+      : [];
+  const result = await sql<{ changed: number }>`
+    with ${championCtes(runId, expectedVersion, next)},
+    ${sql.join([...strategies, sql`r as (insert into runs (run_id, next_iteration) values (${text(runId)}, 0) on conflict (run_id) do nothing)`])}
+    select (select count(*) from c)::int as changed
+  `.execute(db);
+  return Number(result.rows[0]?.changed ?? 0);
+}
+
+/** After a compare-and-set that did not apply: the version that beat it. */
+async function conflictWith(db: Kysely<Database>, runId: string, expectedVersion: number): Promise<ConflictSignal> {
+  const row = await db.selectFrom('champions').select('version').where('run_id', '=', runId).executeTakeFirst();
+  const actualVersion = row?.version ?? 0;
+  return new ConflictSignal({
+    kind: 'champion_conflict',
+    message: `the champion of run "${runId}" is at version ${actualVersion}, not ${expectedVersion}: another writer replaced it — re-read it and decide again`,
+    expectedVersion,
+    actualVersion,
+  });
 }
 
 function checkRecord(record: IterationRecord): StorageError | null {
@@ -203,12 +211,12 @@ export class KyselyHistoryRepository implements HistoryRepository {
     const invalid = checkRecord(record) ?? (championChange ? checkChange(record.runId, championChange.expectedVersion, championChange.next) : null);
     if (invalid) return errAsync(invalid);
     const operation = `append iteration ${record.iteration} of run "${record.runId}"`;
-    const work = championChange
-      ? this.db.transaction().execute(async (trx) => {
-          await compareAndSetIn(trx, record.runId, championChange.expectedVersion, championChange.next);
-          await appendIn(trx, record);
-        })
-      : appendIn(this.db, record);
+    const work = (async () => {
+      const inserted = await appendStatement(this.db, record, championChange ?? null);
+      if (inserted === 1) return;
+      if (championChange) throw await conflictWith(this.db, record.runId, championChange.expectedVersion);
+      throw new Error(`${operation}: the record was not stored`);
+    })();
     return ResultAsync.fromPromise(work, mapError(this.location, operation));
   }
 
@@ -287,7 +295,9 @@ export class KyselyChampionRepository implements ChampionRepository {
   compareAndSet(runId: string, expectedVersion: number, next: Champion): ResultAsync<void, StorageError | ChampionConflict> {
     const invalid = checkChange(runId, expectedVersion, next);
     if (invalid) return errAsync(invalid);
-    const work = this.db.transaction().execute((trx) => compareAndSetIn(trx, runId, expectedVersion, next));
+    const work = (async () => {
+      if ((await compareAndSetStatement(this.db, runId, expectedVersion, next)) !== 1) throw await conflictWith(this.db, runId, expectedVersion);
+    })();
     return ResultAsync.fromPromise(work, mapError(this.location, `replace the champion of run "${runId}" (version ${expectedVersion} → ${next.version})`));
   }
 

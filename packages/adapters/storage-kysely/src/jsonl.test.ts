@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errAsync, okAsync } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOW_START_MS } from '../test/timeouts.js';
 import { EMPTY_METRICS, metricsFrom, type IterationRecord } from '@alphaloop/domain';
 import type { HistoryRepository } from '@alphaloop/ports';
 import { sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
@@ -26,7 +27,7 @@ let scratch: string;
 beforeAll(async () => {
   storage = (await openStorage({ kind: 'pglite' }))._unsafeUnwrap();
   scratch = mkdtempSync(join(tmpdir(), 'alphaloop-jsonl-'));
-});
+}, SLOW_START_MS);
 
 afterAll(async () => {
   await storage?.close();

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql, type KyselyPlugin } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import pg from 'pg';
 import type { StorageError } from '@alphaloop/ports';
@@ -18,8 +18,6 @@ export type StorageConfig =
       readonly kind: 'pglite';
       /** A directory (created if missing), e.g. `.alphaloop/db`. Absent: in memory, gone on close. */
       readonly dataDir?: string;
-      /** Kysely plugins (query logging, tracing) applied to every query. */
-      readonly plugins?: readonly KyselyPlugin[];
     }
   | {
       readonly kind: 'postgres';
@@ -30,8 +28,6 @@ export type StorageConfig =
       readonly maxConnections?: number;
       /** Give up connecting after this long (default 10 s). */
       readonly connectTimeoutMs?: number;
-      /** Kysely plugins (query logging, tracing) applied to every query. */
-      readonly plugins?: readonly KyselyPlugin[];
     };
 
 /** An open database with its repositories. Call `close()` when done (a PGlite left open can keep node alive). */
@@ -73,10 +69,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * `storage_schema_too_new` before anything is written.
  */
 export function openStorage(config: StorageConfig): ResultAsync<Storage, StorageError> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir ?? null, [...(config.plugins ?? [])]) : openPostgres(config);
+  return config.kind === 'pglite' ? openPglite(config.dataDir ?? null) : openPostgres(config);
 }
 
-function openPglite(dataDir: string | null, plugins: KyselyPlugin[]): ResultAsync<Storage, StorageError> {
+function openPglite(dataDir: string | null): ResultAsync<Storage, StorageError> {
   const location: StorageLocation = { backend: 'pglite', dataDir };
   let lock: DataDirLock | null = null;
   if (dataDir !== null) {
@@ -105,7 +101,7 @@ function openPglite(dataDir: string | null, plugins: KyselyPlugin[]): ResultAsyn
     };
   });
   return started.andThen((pglite) => {
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return finish(db, location, null, 'pglite', () => heldLock?.release());
   });
 }
@@ -120,12 +116,13 @@ function openPostgres(config: Extract<StorageConfig, { kind: 'postgres' }>): Res
     connectionString: config.connectionString,
     max: config.maxConnections ?? 10,
     connectionTimeoutMillis: config.connectTimeoutMs ?? 10_000,
+    application_name: 'alphaloop', // so its sessions are recognisable in pg_stat_activity
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the
   // process. The next query reports the problem as a value instead.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [...(config.plugins ?? [])] });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const prepare = ResultAsync.fromPromise(
     (async () => {
       await sql`select 1`.execute(db);

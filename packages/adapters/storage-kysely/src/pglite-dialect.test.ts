@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { AbortedTransactionError, Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SLOW_START_MS } from '../test/timeouts.js';
 import { Mutex, PGliteDialect } from './pglite-dialect.js';
 
 interface T {
@@ -16,7 +17,7 @@ beforeAll(async () => {
   pglite = await PGlite.create();
   db = new Kysely<T>({ dialect: new PGliteDialect(pglite) });
   await sql`create table t (id integer primary key, v text)`.execute(db);
-});
+}, SLOW_START_MS);
 
 afterAll(async () => {
   await db?.destroy();

@@ -211,8 +211,13 @@ export function isStorableText(text: string): boolean {
 
 /** JSON text for a `jsonb` column; never rejected by PostgreSQL for its characters. */
 export function toStoredJson(value: unknown): string {
+  return storedJson(value).json;
+}
+
+/** `toStoredJson`, and whether the value had to be wrapped (then no key can be added to it in SQL). */
+export function storedJson(value: unknown): { json: string; wrapped: boolean } {
   const json = JSON.stringify(value);
-  return UNSAFE_JSON.test(json) ? JSON.stringify({ [WRAPPER_KEY]: json }) : json;
+  return UNSAFE_JSON.test(json) ? { json: JSON.stringify({ [WRAPPER_KEY]: json }), wrapped: true } : { json, wrapped: false };
 }
 
 /** The inverse of `toStoredJson`, applied to the parsed `jsonb` the driver returns. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOW_START_MS } from '../test/timeouts.js';
 import { describeHistoryRepositoryContract, sampleRecord } from '@alphaloop/ports/contracts';
 import { describeStorageBehaviour } from '../test/storage-behaviour.js';
 import { openStorage, type Storage } from './index.js';
@@ -10,7 +11,7 @@ let memory: Storage;
 
 beforeAll(async () => {
   memory = (await openStorage({ kind: 'pglite' }))._unsafeUnwrap();
-});
+}, SLOW_START_MS);
 
 afterAll(async () => {
   await memory?.close();
@@ -53,5 +54,5 @@ describe('PGlite on disk', () => {
     } finally {
       await again.close();
     }
-  });
+  }, SLOW_START_MS);
 });

@@ -54,7 +54,7 @@ export function spawnChild(script: string, args: readonly string[], prefix: read
   return {
     pid: child.pid ?? -1,
     messages,
-    waitFor(event, timeoutMs = 25_000) {
+    waitFor(event, timeoutMs = 60_000) {
       const seen = messages.find((m) => m.event === event);
       if (seen) return Promise.resolve(seen);
       return new Promise<Message>((resolve, reject) => {
