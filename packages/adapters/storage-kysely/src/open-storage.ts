@@ -28,6 +28,12 @@ export type StorageConfig =
       readonly maxConnections?: number;
       /** Give up connecting after this long (default 10 s). */
       readonly connectTimeoutMs?: number;
+      /**
+       * Wait for the server to flush each commit to disk (default true). False sets
+       * `synchronous_commit = off` for our sessions: a crash of the server (not of alphaloop) may then
+       * lose the last fraction of a second of commits — whole transactions, never part of one.
+       */
+      readonly synchronousCommit?: boolean;
     };
 
 /** An open database with its repositories. Call `close()` when done (a PGlite left open can keep node alive). */
@@ -117,7 +123,7 @@ function openPostgres(config: Extract<StorageConfig, { kind: 'postgres' }>): Res
     max: config.maxConnections ?? 10,
     connectionTimeoutMillis: config.connectTimeoutMs ?? 10_000,
     application_name: 'alphaloop', // so its sessions are recognisable in pg_stat_activity
-    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+    ...(sessionOptions(schema, config.synchronousCommit ?? true) ?? {}),
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the
   // process. The next query reports the problem as a value instead.
@@ -141,6 +147,11 @@ function openPostgres(config: Extract<StorageConfig, { kind: 'postgres' }>): Res
   return prepare
     .orElse((error) => ResultAsync.fromSafePromise(db.destroy()).andThen(() => errAsync<void, StorageError>(error)))
     .andThen(() => finish(db, location, schema, 'postgres', () => undefined));
+}
+
+function sessionOptions(schema: string | null, synchronousCommit: boolean): { options: string } | null {
+  const settings = [...(schema === null ? [] : [`-c search_path=${schema}`]), ...(synchronousCommit ? [] : ['-c synchronous_commit=off'])];
+  return settings.length === 0 ? null : { options: settings.join(' ') };
 }
 
 function finish(
