@@ -14,7 +14,7 @@ export {
 } from './synthetic/generate.js';
 export type { Benchmarks, EffectStrengths, PlantedEffect, StrategyBenchmark, SyntheticMetadata, SyntheticParameters } from './synthetic/metadata.js';
 export { Prng } from './synthetic/prng.js';
-export { MARKET_SOURCE, ORACLE_SOURCE, measureBenchmarks, oracleStrategy, withBenchmarks, type BacktestFn } from './synthetic/benchmarks.js';
+export { MARKET_SOURCE, ORACLE_SOURCE, createSyntheticMarket, measureBenchmarks, oracleStrategy, withBenchmarks, type BacktestFn } from './synthetic/benchmarks.js';
 export { measureEffects, type MeasuredEffect } from './synthetic/effects.js';
 export { CATEGORIES_FILE, METADATA_FILE, loadLongCsv, loadLongParquet, loadMarketData, loadWideCsvDirectory, type LoadOptions } from './loaders/load.js';
 export { writeMarketCsv, type WrittenMarket } from './loaders/write.js';

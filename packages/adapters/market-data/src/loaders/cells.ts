@@ -15,6 +15,16 @@ const show = (text: string): string => (text.length > 40 ? `'${text.slice(0, 40)
  * `inf`/`-inf` → ±Infinity, `True`/`False` → 1/0. Anything else (e.g. `1,234`, `12abc`) is an error.
  */
 export function parseNumberCell(cell: unknown): CellResult {
+  if (typeof cell === 'string' && cell.length > 0) {
+    // fast path for plain decimals: Number() also accepts hex/octal/binary literals and padding, so those
+    // (a letter in second place, a leading space) go the strict way below
+    const first = cell.charCodeAt(0);
+    const second = cell.length > 1 ? cell.charCodeAt(1) : 48;
+    if (first > 32 && (second < 65 || second === 69 || second === 101)) {
+      const v = +cell;
+      if (!Number.isNaN(v) && v !== Infinity && v !== -Infinity) return v;
+    }
+  }
   if (typeof cell === 'number') return cell;
   if (typeof cell === 'bigint') return Number(cell);
   if (typeof cell === 'boolean') return cell ? 1 : 0;

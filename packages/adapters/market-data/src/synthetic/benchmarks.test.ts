@@ -3,7 +3,7 @@ import { err } from 'neverthrow';
 import { compileStrategy } from '@alphaloop/strategy';
 import { describe, expect, it } from 'vitest';
 import { loadLongCsv } from '../loaders/load.js';
-import { ORACLE_SOURCE, measureBenchmarks, oracleStrategy, withBenchmarks, type BacktestFn } from './benchmarks.js';
+import { ORACLE_SOURCE, createSyntheticMarket, measureBenchmarks, oracleStrategy, withBenchmarks, type BacktestFn } from './benchmarks.js';
 import { generateSyntheticMarket } from './generate.js';
 
 const small = generateSyntheticMarket({ seed: 9, symbols: 30, start: '2018-01-01', end: '2020-12-31' })._unsafeUnwrap();
@@ -29,6 +29,12 @@ describe('benchmarks', () => {
     for (const s of [b?.oracle, b?.template, b?.market]) expect(Number.isFinite(s?.sharpe)).toBe(true);
     expect(m.frames).toBe(small.frames);
     expect(small.metadata.synthetic?.benchmarks).toBeNull();
+  });
+
+  it('createSyntheticMarket generates and measures in one call', () => {
+    const m = createSyntheticMarket({ seed: 9, symbols: 30, start: '2018-01-01', end: '2020-12-31' })._unsafeUnwrap();
+    expect(m.metadata.synthetic?.benchmarks?.oracle.sharpe).toBeCloseTo(withBenchmarks(small)._unsafeUnwrap().metadata.synthetic?.benchmarks?.oracle.sharpe as number, 12);
+    expect(createSyntheticMarket({ symbols: -1 })._unsafeUnwrapErr().message).toContain('symbols');
   });
 
   it('turns an engine failure into an error value', () => {

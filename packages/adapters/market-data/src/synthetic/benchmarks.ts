@@ -3,6 +3,7 @@ import { compileStrategy, formatStrategyErrors, templateStrategy, type CompileCo
 import { err, ok, type Result } from 'neverthrow';
 import { unavailable, type MarketDataError } from '../errors.js';
 import type { MarketData } from '../market-data.js';
+import { generateSyntheticMarket, type SyntheticMarketOptions } from './generate.js';
 import type { Benchmarks, StrategyBenchmark } from './metadata.js';
 
 /**
@@ -65,4 +66,12 @@ export function withBenchmarks(market: MarketData, backtest: BacktestFn = backte
   const synthetic = market.metadata.synthetic;
   if (synthetic === null) return err(unavailable('benchmarks are stored only with synthetic markets'));
   return measureBenchmarks(market, backtest).andThen((benchmarks) => ok(market.withSynthetic({ ...synthetic, benchmarks })));
+}
+
+/**
+ * Generates a synthetic market and measures its benchmarks: what `alphaloop data generate` and a run
+ * without `--data` use. The benchmarks take about as long as three backtests on the market.
+ */
+export function createSyntheticMarket(options: SyntheticMarketOptions = {}, backtest: BacktestFn = backtestGraph): Result<MarketData, MarketDataError> {
+  return generateSyntheticMarket(options).andThen((market) => withBenchmarks(market, backtest));
 }

@@ -6,15 +6,16 @@ export interface MeasuredEffect {
   readonly name: keyof EffectStrengths;
   /** Mean over months of the cross-sectional Pearson correlation of the signal's z-score with the next 21-day simple return. */
   readonly ic: number;
-  /** ic / (standard deviation of the monthly ICs / √months). */
+  /** ic / (standard deviation of the ICs / √samples). */
   readonly tStat: number;
-  readonly months: number;
+  /** Number of cross-sections averaged. */
+  readonly samples: number;
 }
 
 /**
- * Measures each planted signal's monthly information coefficient on the observable data (adjusted closes
- * and published revenue growth), at each month's last trading day against the return of the next 21
- * trading days. Works on any market with `etl:adj_close` (revenue growth when `monthly_revenue:revenue_yoy`
+ * Measures each planted signal's information coefficient on the observable data (adjusted closes and
+ * published revenue growth): at each month's last trading day against the return of the next 21 trading
+ * days (the weekly reversal: every 5 trading days against the next 5). Works on any market with `etl:adj_close` (revenue growth when `monthly_revenue:revenue_yoy`
  * exists), so it also tells whether real data shows the same effects.
  */
 export function measureEffects(market: MarketData): MeasuredEffect[] {
@@ -46,12 +47,14 @@ export function measureEffects(market: MarketData): MeasuredEffect[] {
   };
   const monthEnds: number[] = [];
   for (let t = 0; t + 21 < D; t++) if (monthEnd(close.dates[t] as number) !== monthEnd(close.dates[t + 1] as number)) monthEnds.push(t);
+  const weekly: number[] = [];
+  for (let t = 5; t + 5 < D; t += 5) weekly.push(t);
   const out: MeasuredEffect[] = [];
   for (const name of Object.keys(signals) as (keyof EffectStrengths)[]) {
     const signal = signals[name];
     const h = name === 'reversal' ? 5 : 21;
     const ics: number[] = [];
-    for (const t of monthEnds) {
+    for (const t of name === 'reversal' ? weekly : monthEnds) {
       const xs: number[] = [];
       const ys: number[] = [];
       for (let i = 0; i < S; i++) {
@@ -67,7 +70,7 @@ export function measureEffects(market: MarketData): MeasuredEffect[] {
     const n = ics.length;
     const mean = n > 0 ? ics.reduce((a, b) => a + b, 0) / n : Number.NaN;
     const sd = n > 1 ? Math.sqrt(ics.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : Number.NaN;
-    out.push({ name, ic: mean, tStat: mean / (sd / Math.sqrt(n)), months: n });
+    out.push({ name, ic: mean, tStat: mean / (sd / Math.sqrt(n)), samples: n });
   }
   return out;
 }

@@ -29,7 +29,7 @@ export interface SyntheticMarketOptions {
   readonly suspensionRate?: number;
 }
 
-export const DEFAULT_EFFECTS: EffectStrengths = { momentum: 0.06, reversal: 0.01, revenueGrowth: 0.05, lowVolatility: 0.02 };
+export const DEFAULT_EFFECTS: EffectStrengths = { momentum: 0.06, reversal: 0.03, revenueGrowth: 0.05, lowVolatility: 0.02 };
 
 export const DEFAULT_PARAMETERS: SyntheticParameters = {
   seed: '42',
@@ -417,17 +417,19 @@ function simulate(p: SyntheticParameters): Simulated {
       let lo: number;
       let hi: number;
       let move = 0;
+      let logc: number;
       if (Number.isNaN(prev)) {
         c = Math.max(0.01, round2(fair));
         lo = round2(c * 0.9);
         hi = round2(c * 1.1);
         o = c;
+        logc = Math.log(c);
       } else {
         lo = Math.max(0.01, Math.ceil(prev * 90 - 1e-9) / 100);
         hi = Math.floor(prev * 110 + 1e-9) / 100;
         c = clamp(round2(fair), lo, hi);
         const lp = lastLogClose[i] as number;
-        const logc = Math.log(c);
+        logc = Math.log(c);
         move = Math.abs(logc - lp) / sigma;
         o = clamp(round2(Math.exp(lp + 0.4 * (logc - lp) + 0.3 * sigma * eo)), lo, hi);
       }
@@ -449,7 +451,7 @@ function simulate(p: SyntheticParameters): Simulated {
       pe[k] = e > 0 ? round2(c / e) : Number.NaN;
       const bv = bvps[i] as number;
       pb[k] = bv > 0 ? round2(c / bv) : Number.NaN;
-      lastLogClose[i] = Math.log(c);
+      lastLogClose[i] = logc;
       lastClose[i] = c;
       // distress: a stock whose fair value falls below 1 NTD is delisted after today
       if (fair < 1 && (listEnd[i] as number) > t + 1) listEnd[i] = t + 1;
