@@ -82,7 +82,7 @@ function syntheticMarket(symbols: number, days: number, seed = 20240601): Market
     sector[j] = Math.floor(u() * 20);
     vol[j] = 0.01 + u() * 0.025;
     listed[j] = u() < 0.2 ? Math.floor(u() * days * 0.75) : 0;
-    delisted[j] = u() < 0.05 ? listed[j]! + Math.floor(u() * (days - listed[j]!)) : days;
+    delisted[j] = u() < 0.05 ? (listed[j] as number) + Math.floor(u() * (days - (listed[j] as number))) : days;
     liquidity[j] = Math.exp(11 + 2 * n());
   }
   const sectorMove = new Float64Array(20);
@@ -92,11 +92,11 @@ function syntheticMarket(symbols: number, days: number, seed = 20240601): Market
     const o = t * symbols;
     for (let j = 0; j < symbols; j++) {
       const i = o + j;
-      const p0 = price[j]!;
-      let r = beta[j]! * m + sectorMove[sector[j]!]! + vol[j]! * n();
+      const p0 = (price[j] as number);
+      let r = (beta[j] as number) * m + (sectorMove[sector[j] as number] as number) + (vol[j] as number) * n();
       r = Math.max(-0.1, Math.min(0.1, r));
-      if (t >= listed[j]! && t < delisted[j]! && suspendedUntil[j]! <= t && u() < 0.003) suspendedUntil[j] = t + 1 + Math.floor(u() * 5);
-      if (t < listed[j]! || t >= delisted[j]! || t < suspendedUntil[j]!) {
+      if (t >= (listed[j] as number) && t < (delisted[j] as number) && (suspendedUntil[j] as number) <= t && u() < 0.003) suspendedUntil[j] = t + 1 + Math.floor(u() * 5);
+      if (t < (listed[j] as number) || t >= (delisted[j] as number) || t < (suspendedUntil[j] as number)) {
         close[i] = open[i] = high[i] = low[i] = volume[i] = Number.NaN;
         continue;
       }
@@ -107,7 +107,7 @@ function syntheticMarket(symbols: number, days: number, seed = 20240601): Market
       open[i] = op;
       high[i] = Math.min(p0 * 1.1, Math.max(op, p1) * (1 + Math.abs(0.006 * n())));
       low[i] = Math.max(p0 * 0.9, Math.min(op, p1) * (1 - Math.abs(0.006 * n())));
-      volume[i] = Math.round(liquidity[j]! * Math.exp(0.5 * n()) * (1 + 5 * Math.abs(r)));
+      volume[i] = Math.round((liquidity[j] as number) * Math.exp(0.5 * n()) * (1 + 5 * Math.abs(r)));
     }
   }
   const f = (values: Float64Array): Frame => ({ dates, symbols: names, values });
