@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
@@ -75,7 +76,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * `storage_schema_too_new` before anything is written.
  */
 export function openStorage(config: StorageConfig): ResultAsync<Storage, StorageError> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir ?? null) : openPostgres(config);
+  return config.kind === 'pglite' ? openPglite(config.dataDir === undefined ? null : resolve(config.dataDir)) : openPostgres(config);
 }
 
 function openPglite(dataDir: string | null): ResultAsync<Storage, StorageError> {

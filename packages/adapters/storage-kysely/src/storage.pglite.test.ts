@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_START_MS } from '../test/timeouts.js';
 import { describeHistoryRepositoryContract, sampleRecord } from '@alphaloop/ports/contracts';
@@ -30,7 +30,8 @@ describe('PGlite on disk', () => {
   });
 
   it('keeps records across close and reopen, and lets one process at a time open a directory', async () => {
-    const dataDir = join(root, 'nested', 'db');
+    const absolute = join(root, 'nested', 'db');
+    const dataDir = relative(process.cwd(), absolute); // as the app passes it: `.alphaloop/db`, relative to the cwd
     const first = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
     try {
       expect(first.migrationsApplied).toEqual(['0001_initial']);
@@ -40,7 +41,7 @@ describe('PGlite on disk', () => {
       const second = await openStorage({ kind: 'pglite', dataDir });
       const refused = second._unsafeUnwrapErr();
       expect(refused.kind).toBe('storage_unavailable');
-      expect(refused.message).toContain(`already open in process ${process.pid}`);
+      expect(refused.message).toContain(`the embedded database at ${absolute} is already open in process ${process.pid}`);
       expect(refused.message).toContain('--db');
     } finally {
       await first.close();
