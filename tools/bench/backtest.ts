@@ -5,7 +5,8 @@
 // Run (one core):
 //   cd tools/bench && taskset -c 0 node --conditions=@alphaloop/source --import tsx backtest.ts [symbols] [days] [runs]
 // Options via env: BENCH_NO_PANDAS=1 skips the reference; BENCH_REPEATS (pandas runs, default 2);
-// BENCH_WARMUP (uncounted engine runs first, default 2: the JIT compiles the kernels during them).
+// BENCH_WARMUP (uncounted engine runs first, default 2: the JIT compiles the kernels during them);
+// BENCH_BLOCK_ROWS (rows per block of the streaming evaluator; default ≈ 65 k cells).
 // Reported: wall-clock and CPU time (process.cpuUsage, all threads) per backtest; on a shared machine the
 // CPU time is the steadier figure. Both sides exclude loading the data.
 import { spawnSync } from 'node:child_process';
@@ -150,7 +151,7 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
   for (let k = 1 - warmup; k <= RUNS; k++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const ev = evaluateGraphWithReport(graph, market);
+    const ev = evaluateGraphWithReport(graph, market, process.env.BENCH_BLOCK_ROWS ? { blockRows: Number(process.env.BENCH_BLOCK_ROWS) } : {});
     const t1 = performance.now();
     if (ev.isErr()) throw new Error(`${name}: ${ev.error.message}`);
     const r = sim(ev.value.frame, market.prices, graph.options);
