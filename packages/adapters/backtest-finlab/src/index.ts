@@ -1,4 +1,4 @@
-export { WorkerBacktest, type WorkerBacktestStats } from './worker-backtest.js';
+export { WorkerBacktest, type WorkerBacktestInit, type WorkerBacktestStats } from './worker-backtest.js';
 export { InProcessBacktest } from './in-process-backtest.js';
 export { BacktestConfigException, type BacktestInit } from './setup.js';
 export {

@@ -1,7 +1,7 @@
 import { reindexFfill, type Frame } from '@alphaloop/engine';
 import { describe, expect, it } from 'vitest';
 import { testMarket } from '../test/support/market.js';
-import { openSharedMarket, prepareMarket, shareMarket } from './market.js';
+import { openSharedMarket, prepareMarket, shareMarket, sharedBytes } from './market.js';
 
 describe('prepareMarket', () => {
   const { market, context, frames } = testMarket({ dates: 60, symbols: 5 });
@@ -45,6 +45,7 @@ describe('shared market', () => {
     expect(shared.symbols).toHaveLength(1);
     for (const f of shared.frames) expect(f.values).toBeInstanceOf(SharedArrayBuffer);
     expect(shared.prices.close).toBe(shared.fields.find(([k]) => k === 'price:close')?.[1]);
+    expect(sharedBytes(shared)).toBe(6 * 50 * 4 * 8 + 50 * 4);
   });
 
   it('opens to equal frames over the same buffers, without copying', () => {

@@ -121,6 +121,15 @@ export function shareMarket(market: PreparedMarket): SharedMarketData {
   return { dates: sharedDates, symbols, frames, fields, prices };
 }
 
+/** Bytes of shared memory a shared market occupies. */
+export function sharedBytes(data: SharedMarketData): number {
+  const frames = new Set(data.frames.map((f) => f.values));
+  let bytes = 0;
+  for (const b of frames) bytes += b.byteLength;
+  for (const d of data.dates) bytes += d.byteLength;
+  return bytes;
+}
+
 /** The worker's view of a shared market: typed arrays over the shared buffers (no copy). */
 export function openSharedMarket(data: SharedMarketData): PreparedMarket {
   const dates = data.dates.map((b) => new Int32Array(b));

@@ -125,4 +125,13 @@ describe('limits', () => {
     expect(backtest.stats()).toMatchObject({ workersStarted: 3, crashes: 3, liveWorkers: 0 });
     expect((await backtest.ready())._unsafeUnwrapErr().kind).toBe('backtest_internal'); // tries again, fails again
   });
+
+  it('answers, rather than hangs, when the worker module cannot be loaded at all', async () => {
+    const backtest = build({ market: small.market, context: small.context, workerEntry: new URL('./no-such-worker.mjs', import.meta.url) });
+    const error = (await backtest.run({ code: STRATEGIES.momentum }))._unsafeUnwrapErr();
+    expect(error.kind).toBe('backtest_internal');
+    expect(error.message).toMatch(/could not start/);
+    expect((await backtest.ready())._unsafeUnwrapErr().message).toMatch(/could not start/);
+    expect((await backtest.run({ code: STRATEGIES.twoErrors }))._unsafeUnwrapErr().kind).toBe('backtest_invalid_strategy');
+  });
 });

@@ -2,7 +2,7 @@ import type { BacktestError, BacktestOutcome, BacktestPort, BacktestRequest } fr
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { Worker } from 'node:worker_threads';
 import { fromException, internalError, outOfMemory, timedOut } from './errors.js';
-import { shareMarket } from './market.js';
+import { shareMarket, sharedBytes } from './market.js';
 import type { BacktestConfigError } from './options.js';
 import { compileForBacktest, guardMemory, type BacktestMetrics } from './pipeline.js';
 import { construct, outcomeOf, setupOrThrow, type BacktestInit, type Setup } from './setup.js';
@@ -17,6 +17,14 @@ const WORKER_URL = new URL(FROM_SOURCE ? './worker/entry.mjs' : './worker/backte
 const WORKER_EXEC_ARGV = FROM_SOURCE ? ['--conditions=@alphaloop/source'] : [];
 /** Consecutive start-up failures after which queued backtests fail instead of waiting for another attempt. */
 const MAX_START_FAILURES = 3;
+
+/** What `WorkerBacktest` is built from: the market, the compile context and the options; the rest is for tests. */
+export interface WorkerBacktestInit extends BacktestInit {
+  /** Tests only: let the worker honour the `test:*` jobs (stall, exhaust the heap). */
+  readonly testHooks?: boolean;
+  /** Tests only: start workers from this module instead of the adapter's own worker. */
+  readonly workerEntry?: URL;
+}
 
 /** Counters of a worker pool, for tests, progress output and the benchmark. */
 export interface WorkerBacktestStats {
@@ -36,6 +44,8 @@ export interface WorkerBacktestStats {
   readonly workerMs: number;
   /** Spawn → ready of the last worker that became ready, in ms. */
   readonly lastStartupMs: number | null;
+  /** Bytes of the market in shared memory (frame values and dates), shared by every worker. */
+  readonly sharedMarketBytes: number;
 }
 
 
@@ -71,6 +81,7 @@ interface Slot {
 export class WorkerBacktest implements BacktestPort {
   private readonly setup: Setup;
   private readonly init: WorkerInit;
+  private readonly entry: URL;
   private readonly slots: Slot[] = [];
   private readonly pending: Job[] = [];
   private readonly readyWaiters: ((failure: BacktestError | null) => void)[] = [];
@@ -86,8 +97,9 @@ export class WorkerBacktest implements BacktestPort {
    * backtest waits for one). Throws `BacktestConfigException` on an invalid option or market (use `create`
    * for a Result).
    */
-  constructor(init: BacktestInit & { readonly testHooks?: boolean }) {
+  constructor(init: WorkerBacktestInit) {
     this.setup = setupOrThrow(init);
+    this.entry = init.workerEntry ?? WORKER_URL;
     const { options } = this.setup;
     this.init = {
       market: shareMarket(this.setup.market),
@@ -110,8 +122,8 @@ export class WorkerBacktest implements BacktestPort {
   ready(): ResultAsync<void, BacktestError> {
     const failure = new Promise<BacktestError | null>((resolve) => {
       if (this.closed) return resolve(internalError('the backtest adapter is closed'));
+      this.readyWaiters.push(resolve); // first: a start-up that fails at once answers the waiters
       this.ensureWorkers();
-      this.readyWaiters.push(resolve);
       this.notifyReady();
       this.updateRefs();
     });
@@ -119,7 +131,13 @@ export class WorkerBacktest implements BacktestPort {
   }
 
   stats(): WorkerBacktestStats {
-    return { ...this.counters, liveWorkers: this.slots.length, queued: this.pending.length, lastStartupMs: this.lastStartupMs };
+    return {
+      ...this.counters,
+      liveWorkers: this.slots.length,
+      queued: this.pending.length,
+      lastStartupMs: this.lastStartupMs,
+      sharedMarketBytes: sharedBytes(this.init.market),
+    };
   }
 
   /** Thread ids of the live workers (tests check that a replaced worker is a new thread). */
@@ -195,7 +213,7 @@ export class WorkerBacktest implements BacktestPort {
     const spawnedAt = performance.now();
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_URL, {
+      worker = new Worker(this.entry, {
         workerData: this.init,
         execArgv: WORKER_EXEC_ARGV,
         resourceLimits: { maxOldGenerationSizeMb: this.setup.options.memoryLimitMb },
