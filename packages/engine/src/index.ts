@@ -36,7 +36,9 @@ export { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from './ker
 export { holdUntilKernel } from './kernels/hold-until.js';
 export { KERNELS, type Kernel, type KernelContext, type Value } from './evaluate/registry.js';
 export {
+  BufferPool,
   evaluateGraph,
+  evaluateGraphReference,
   evaluateGraphWithReport,
   type EvaluateOptions,
   type EvaluationReport,

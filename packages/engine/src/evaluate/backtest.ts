@@ -4,9 +4,11 @@ import { fromException, type EngineError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import { sim, type SimResult } from '../sim/sim.js';
 import { computeStatistics, type Statistics } from '../stats/statistics.js';
-import { evaluateGraph, type MarketFrames } from './evaluate.js';
+import { evaluateGraph, type BufferPool, type MarketFrames } from './evaluate.js';
 
 export interface BacktestOptions {
+  /** Reuse whole-frame buffers across backtests (the position buffer is returned to it after `sim`). */
+  readonly pool?: BufferPool;
   /** Overrides of the graph's sim options. */
   readonly sim?: Partial<SimOptions>;
   readonly riskFreeRate?: number;
@@ -15,6 +17,7 @@ export interface BacktestOptions {
 }
 
 export interface Backtest {
+  /** The evaluated position (with a pool, its buffer has been handed back: read it before the next backtest). */
   readonly position: Frame;
   readonly result: SimResult;
   readonly statistics: Statistics;
@@ -33,15 +36,19 @@ export function simStatistics(result: SimResult, options: { riskFreeRate?: numbe
 /** evaluateGraph → sim (with the graph's options) → statistics. Never throws. */
 export function backtestGraph(graph: FactorGraph, market: MarketFrames, options: BacktestOptions = {}): Result<Backtest, EngineError> {
   try {
-    return evaluateGraph(graph, market).andThen((position) =>
-      sim(position, market.prices, { ...graph.options, ...options.sim }).map((result) => ({
-        position,
-        result,
-        statistics: simStatistics(result, {
-          ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }),
-          ...(options.splitDate === undefined ? {} : { splitDate: options.splitDate }),
-        }),
-      })),
+    const pool = options.pool;
+    return evaluateGraph(graph, market, pool === undefined ? {} : { pool }).andThen((position) =>
+      sim(position, market.prices, { ...graph.options, ...options.sim }).map((result) => {
+        if (pool !== undefined) pool.release(position.values);
+        return {
+          position,
+          result,
+          statistics: simStatistics(result, {
+            ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }),
+            ...(options.splitDate === undefined ? {} : { splitDate: options.splitDate }),
+          }),
+        };
+      }),
     );
   } catch (e) {
     return err(fromException(e, 'backtestGraph'));

@@ -145,3 +145,22 @@ describe('every valid graph evaluates and simulates (catalogue-driven property)'
     );
   });
 });
+
+describe('BufferPool', () => {
+  it('reuses whole-frame buffers across backtests without changing results', async () => {
+    const { BufferPool } = await import('./evaluate.js');
+    const pool = new BufferPool();
+    const g = graph([
+      node(0, 'data', [], ['price:close'], 'float_frame'),
+      node(1, 'pctChange', [0], [1], 'float_frame'),
+      node(2, 'average', [1], [5], 'float_frame'),
+      node(3, 'isLargest', [2], [2], 'bool_frame'),
+    ]);
+    const first = backtestGraph(g, market)._unsafeUnwrap();
+    for (let k = 0; k < 3; k++) {
+      const again = backtestGraph(g, market, { pool })._unsafeUnwrap();
+      expect(Array.from(again.result.creturn)).toEqual(Array.from(first.result.creturn));
+    }
+    expect(pool.size).toBe(2); // the pctChange frame (read by average) and the position
+  });
+});

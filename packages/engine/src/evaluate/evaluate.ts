@@ -16,9 +16,39 @@ export interface MarketFrames {
   readonly prices: PriceFrames;
 }
 
+/**
+ * Whole-frame buffers kept between evaluations by the caller (a research loop runs thousands of backtests on
+ * one market): `evaluateGraph` takes its whole frames from the pool and gives back the intermediate ones;
+ * the caller gives back the result with `release` when done with it. Holds no other state.
+ */
+export class BufferPool {
+  private readonly free = new Map<number, Float64Array[]>();
+
+  take(length: number): Float64Array {
+    const b = this.free.get(length)?.pop();
+    return b ?? new Float64Array(length);
+  }
+
+  release(buffer: Float64Array): void {
+    if (buffer.byteOffset !== 0 || buffer.length !== buffer.buffer.byteLength / 8) return; // views are not pooled
+    const list = this.free.get(buffer.length);
+    if (list === undefined) this.free.set(buffer.length, [buffer]);
+    else if (!list.includes(buffer)) list.push(buffer);
+  }
+
+  /** Buffers currently held. */
+  get size(): number {
+    let n = 0;
+    for (const l of this.free.values()) n += l.length;
+    return n;
+  }
+}
+
 export interface EvaluateOptions {
   /** Reuse released intermediate buffers (default true). */
   readonly reuseBuffers?: boolean;
+  /** Whole-frame buffers to reuse across evaluations (see `BufferPool`). */
+  readonly pool?: BufferPool;
   /** Rows per block of the streaming evaluator (default: about 65,536 cells per block). */
   readonly blockRows?: number;
 }
@@ -304,7 +334,7 @@ function runStreaming(
   for (let i = 0; i < count; i++) {
     if (ops[i] === undefined) continue;
     if (needsFull[i] === 1) {
-      full[i] = new Float64Array(rows * cols);
+      full[i] = options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
       fullBuffers++;
     } else {
       const recycled = reuse ? free.pop() : undefined;
@@ -351,8 +381,20 @@ function runStreaming(
       if (t0 === 0) computed[i] = 1;
     }
   }
-  const rootValues = full[graph.root];
+  let rootValues = full[graph.root];
   if (rootValues === undefined) return err(engineError('calculation', 'the root has no value'));
+  if (ops[graph.root] === undefined) {
+    // the position is a market field itself: return a copy, so the result is always the caller's own buffer
+    const copy = options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
+    copy.set(rootValues);
+    rootValues = copy;
+  }
+  if (options.pool !== undefined) {
+    for (let i = 0; i < count; i++) {
+      const f = full[i];
+      if (i !== graph.root && ops[i] !== undefined && f !== undefined) options.pool.release(f);
+    }
+  }
   return ok({
     frame: { dates: grid.dates, symbols: grid.symbols, values: rootValues },
     report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed },
