@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BufferPool,
   backtestGraph,
   evaluateGraphWithReport,
   isoDate,
@@ -141,6 +142,9 @@ const ms = (a: number, b: number): number => Math.round((b - a) * 10) / 10;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const opCount = (g: FactorGraph): number => g.nodes.filter((x) => x.op !== 'data' && x.op !== 'const').length;
 
+/** One pool for the whole run, as the research loop keeps one per market. */
+const pool = new BufferPool();
+
 function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
   const totals: number[] = [];
   const evals: number[] = [];
@@ -151,12 +155,16 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
   for (let k = 1 - warmup; k <= RUNS; k++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const ev = evaluateGraphWithReport(graph, market, process.env.BENCH_BLOCK_ROWS ? { blockRows: Number(process.env.BENCH_BLOCK_ROWS) } : {});
+    const ev = evaluateGraphWithReport(graph, market, {
+      pool,
+      ...(process.env.BENCH_BLOCK_ROWS ? { blockRows: Number(process.env.BENCH_BLOCK_ROWS) } : {}),
+    });
     const t1 = performance.now();
     if (ev.isErr()) throw new Error(`${name}: ${ev.error.message}`);
     const r = sim(ev.value.frame, market.prices, graph.options);
     if (r.isErr()) throw new Error(`${name}: ${r.error.message}`);
     const stats = simStatistics(r.value);
+    pool.release(ev.value.frame.values);
     const t2 = performance.now();
     const c1 = process.cpuUsage(c0);
     if (k > 0) {
@@ -169,7 +177,7 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
     void stats;
     if (k === RUNS) {
       const rep = ev.value.report;
-      last = backtestGraph(graph, market); // the same result through the one-call API
+      last = backtestGraph(graph, market, { pool }); // the same result through the one-call API
       const s = last._unsafeUnwrap();
       return {
         name,
