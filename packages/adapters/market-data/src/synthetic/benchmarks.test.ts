@@ -15,6 +15,14 @@ describe('benchmarks', () => {
     expect(compileStrategy(ORACLE_SOURCE, small.compileContext()).isOk()).toBe(true);
   });
 
+  it('states every planted signal in the strategy language', () => {
+    for (const effect of small.metadata.synthetic?.effects ?? []) {
+      const compiled = compileStrategy(`return (${effect.signal}).isLargest(10);`, small.compileContext());
+      expect(compiled.isOk(), effect.name).toBe(true);
+    }
+    expect(small.metadata.synthetic?.effects).toHaveLength(4);
+  });
+
   it('measures oracle, template and market with the engine call it is given, and stores them', () => {
     const calls: string[] = [];
     const counting: BacktestFn = (graph, market) => {
