@@ -4,7 +4,8 @@ import { describeBacktestContract } from '@alphaloop/ports/contracts';
 import { compileStrategy, MUTATION_OPERATORS, mutate, seededRandom, templateStrategy, type CompiledStrategy } from '@alphaloop/strategy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { STRATEGIES, testMarket } from '../test/support/market.js';
+import { arbitraryStrategy, TEST_FIELDS } from '@alphaloop/strategy/testing';
+import { marketFor, STRATEGIES, testMarket } from '../test/support/market.js';
 import { InProcessBacktest } from './in-process-backtest.js';
 import { estimateBacktestBytes } from './memory.js';
 
@@ -98,6 +99,18 @@ describe('InProcessBacktest', () => {
 });
 
 describe('every strategy the strategy package validates backtests', () => {
+  it('random well-typed strategies of the strategy package’s generator (property)', async () => {
+    const full = marketFor(TEST_FIELDS, { dates: 320, symbols: 8, seed: 5 });
+    const backtest = new InProcessBacktest({ market: full.market, context: full.context, options: { holdoutStart: '2020-09-01' } });
+    await fc.assert(
+      fc.asyncProperty(arbitraryStrategy, async (code) => {
+        const outcome = await backtest.run({ code });
+        if (outcome.isErr()) throw new Error(`${JSON.stringify(outcome.error)}\n${code}`);
+      }),
+      { numRuns: 60, seed: 4242 },
+    );
+  });
+
   const complete = testMarket({ dates: 160, symbols: 8, complete: true, seed: 11 });
   const backtest = new InProcessBacktest({ market: complete.market, context: complete.context, options: { holdoutStart: '2020-05-01' } });
   const template = templateStrategy(complete.context)._unsafeUnwrap();

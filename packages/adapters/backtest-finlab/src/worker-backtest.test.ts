@@ -1,6 +1,8 @@
 import { describeBacktestContract } from '@alphaloop/ports/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STRATEGIES, testMarket } from '../test/support/market.js';
+import { arbitraryStrategy, TEST_FIELDS } from '@alphaloop/strategy/testing';
+import fc from 'fast-check';
+import { marketFor, STRATEGIES, testMarket } from '../test/support/market.js';
 import { InProcessBacktest } from './in-process-backtest.js';
 import { WorkerBacktest } from './worker-backtest.js';
 
@@ -41,6 +43,17 @@ describe('WorkerBacktest', () => {
     expect(results).toEqual(expected);
     expect(shared.stats()).toMatchObject({ liveWorkers: 2, queued: 0, timeouts: 0, crashes: 0 });
     expect(shared.stats().completed - before).toBe(codes.length - 2); // compile errors never reach a worker
+  });
+
+  it('gives the in-process results for random strategies of the strategy package’s generator, run concurrently', async () => {
+    const full = marketFor(TEST_FIELDS, { dates: 320, symbols: 6, seed: 9 }); // the generator's windows go up to 300
+    const init = { market: full.market, context: full.context, options: { holdoutStart: '2020-06-01', workers: 2 } };
+    const inWorkers = build(init);
+    const inProcess = new InProcessBacktest(init);
+    const codes = fc.sample(arbitraryStrategy, { numRuns: 12, seed: 77 });
+    const results = await Promise.all(codes.map((code) => inWorkers.run({ code })));
+    expect(results.every((r) => r.isOk())).toBe(true);
+    expect(results).toEqual(await Promise.all(codes.map((code) => inProcess.run({ code }))));
   });
 
   it('starts its workers once, and reports that they are ready', async () => {

@@ -129,3 +129,20 @@ return roe.isLargest(3);`,
 const a = close.frobnicate(3);
 return sim(unknownThing, { resample: 'M' });`,
 } as const;
+
+/**
+ * A market with a daily frame for every field a context declares (prices positive, other fields any sign),
+ * so that every strategy that compiles against the context finds its data.
+ */
+export function marketFor(fields: readonly FieldInfo[], options: { dates?: number; symbols?: number; seed?: number } = {}): TestMarket {
+  const base = testMarket({ ...options, complete: false });
+  const close = base.frames.get('price:close') as Frame;
+  const random = prng((options.seed ?? 7) + 1);
+  const frames = new Map<string, Frame>(base.frames);
+  for (const field of fields) {
+    if (frames.has(field.key)) continue;
+    const values = close.values.map((c) => (Number.isNaN(c) ? c : field.key.startsWith('price:') ? c * (0.5 + random()) : (random() - 0.3) * 100));
+    frames.set(field.key, { dates: close.dates, symbols: close.symbols, values });
+  }
+  return { market: { ...base.market, fields: frames }, context: { fields, dateCount: close.dates.length }, frames };
+}
