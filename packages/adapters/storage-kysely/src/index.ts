@@ -1,6 +1,7 @@
 export { openStorage, migrate, appliedMigrations, describePostgres, type Storage, type StorageConfig } from './open-storage.js';
 export { KyselyHistoryRepository, KyselyChampionRepository } from './history-repository.js';
 export { KyselyLlmCallLedger, type LlmCallEntry, type LlmSpend } from './llm-call-ledger.js';
+export { KyselyRunCatalog, type RunSummary } from './run-catalog.js';
 export { KyselyBacktestCache, canonicalJson, optionsHash, type BacktestCacheKey } from './backtest-cache.js';
 export {
   importJsonl,

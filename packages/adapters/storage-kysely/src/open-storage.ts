@@ -8,6 +8,7 @@ import { KyselyBacktestCache } from './backtest-cache.js';
 import { prepareDataDir, type DataDirLock } from './data-dir.js';
 import { KyselyChampionRepository, KyselyHistoryRepository } from './history-repository.js';
 import { KyselyLlmCallLedger } from './llm-call-ledger.js';
+import { KyselyRunCatalog } from './run-catalog.js';
 import { InCodeMigrationProvider, KNOWN_MIGRATIONS, MIGRATIONS } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -45,6 +46,7 @@ export interface Storage {
   readonly history: KyselyHistoryRepository;
   readonly champions: KyselyChampionRepository;
   readonly llmCalls: KyselyLlmCallLedger;
+  readonly runs: KyselyRunCatalog;
   readonly backtestCache: KyselyBacktestCache;
   /** Names of the migrations this call applied (empty when the schema was already current). */
   readonly migrationsApplied: readonly string[];
@@ -177,6 +179,7 @@ function finish(
         history: new KyselyHistoryRepository(db, location),
         champions: new KyselyChampionRepository(db, location),
         llmCalls: new KyselyLlmCallLedger(db, location),
+        runs: new KyselyRunCatalog(db, location),
         backtestCache: new KyselyBacktestCache(db, location),
         migrationsApplied: applied,
         close,

@@ -1,0 +1,103 @@
+import { LEVEL_NAMES, type IterationRecord } from '@alphaloop/domain';
+import type { Storage } from '@alphaloop/adapter-storage-kysely';
+import { openDatabase } from '../app.js';
+import type { MainIo } from '../main.js';
+import type { Settings } from '../settings.js';
+
+async function withStorage(settings: Settings, io: MainIo, use: (storage: Storage) => Promise<number>): Promise<number> {
+  const storage = await openDatabase(settings);
+  if (storage.isErr()) {
+    io.stderr.write(`alphaloop: ${storage.error.message}\n`);
+    return 1;
+  }
+  try {
+    return await use(storage.value);
+  } finally {
+    await storage.value.close();
+  }
+}
+
+const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+
+/** `alphaloop runs`: every run with its size and champion. */
+export function runsCommand(settings: Settings, io: MainIo, json: boolean): Promise<number> {
+  return withStorage(settings, io, async (storage) => {
+    const runs = await storage.runs.list();
+    if (runs.isErr()) {
+      io.stderr.write(`alphaloop: ${runs.error.message}\n`);
+      return 1;
+    }
+    if (json) {
+      io.stdout.write(`${JSON.stringify(runs.value)}\n`);
+      return 0;
+    }
+    if (runs.value.length === 0) {
+      io.stdout.write('no runs yet: start one with `alphaloop run`\n');
+      return 0;
+    }
+    io.stdout.write(`${'run'.padEnd(24)} ${'iterations'.padStart(10)} ${'champion Sharpe'.padStart(16)}  created\n`);
+    for (const run of runs.value) {
+      io.stdout.write(`${run.runId.padEnd(24)} ${String(run.iterations).padStart(10)} ${fmt(run.championSharpe).padStart(16)}  ${run.createdAt}\n`);
+    }
+    return 0;
+  });
+}
+
+export function historyLine(r: IterationRecord): string {
+  const outcome = r.error ? `${r.error.category}: ${r.error.message.split('\n')[0] ?? ''}` : `Sharpe ${fmt(r.metrics.sharpe)}  return ${fmt(r.metrics.totalReturn)}  mdd ${fmt(r.metrics.maxDrawdown)}`;
+  const lineage = r.mutationOperator ? ` ${r.mutationOperator}` : '';
+  return `#${String(r.iteration).padEnd(5)} ${r.source.padEnd(12)} L${r.level} ${LEVEL_NAMES[r.level].padEnd(13)} ${r.championUpdated ? '★' : ' '} ${outcome}${lineage}`;
+}
+
+/** `alphaloop history`: the newest iterations of a run, oldest first. */
+export function historyCommand(settings: Settings, io: MainIo, options: { readonly json: boolean; readonly limit: number }): Promise<number> {
+  return withStorage(settings, io, async (storage) => {
+    const records = await storage.history.recent(settings.run, options.limit);
+    if (records.isErr()) {
+      io.stderr.write(`alphaloop: ${records.error.message}\n`);
+      return 1;
+    }
+    if (options.json) {
+      for (const record of records.value) io.stdout.write(`${JSON.stringify(record)}\n`);
+      return 0;
+    }
+    if (records.value.length === 0) io.stdout.write(`run '${settings.run}' has no iterations\n`);
+    for (const record of records.value) io.stdout.write(`${historyLine(record)}\n`);
+    return 0;
+  });
+}
+
+/** `alphaloop champion`: the run's champion with metrics, or only its code. */
+export function championCommand(settings: Settings, io: MainIo, options: { readonly json: boolean; readonly codeOnly: boolean }): Promise<number> {
+  return withStorage(settings, io, async (storage) => {
+    const champion = await storage.champions.get(settings.run);
+    if (champion.isErr()) {
+      io.stderr.write(`alphaloop: ${champion.error.message}\n`);
+      return 1;
+    }
+    const c = champion.value;
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(c)}\n`);
+      return 0;
+    }
+    if (c === null) {
+      io.stderr.write(`run '${settings.run}' has no champion yet\n`);
+      return 1;
+    }
+    if (options.codeOnly) {
+      io.stdout.write(c.code.endsWith('\n') ? c.code : `${c.code}\n`);
+      return 0;
+    }
+    const m = c.metrics;
+    io.stdout.write(
+      [
+        `champion of run '${settings.run}': ${c.strategyId} (iteration ${c.iteration}, ${c.source}, version ${c.version})`,
+        `Sharpe ${fmt(m.sharpe)}  total return ${fmt(m.totalReturn)}  CAGR ${fmt(m.cagr)}  max drawdown ${fmt(m.maxDrawdown)}  Calmar ${fmt(m.calmar)}`,
+        '',
+        c.code,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  });
+}

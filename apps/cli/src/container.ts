@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { ChampionPolicy } from '@alphaloop/domain';
+import { bindExecutor, executorConfig, type ExecutorConfig } from '@alphaloop/executor';
+import {
+  TOKENS,
+  type BacktestPort,
+  type ChampionRepository,
+  type ClockPort,
+  type HistoryRepository,
+  type LlmPort,
+  type LoggerPort,
+  type MarketDataPort,
+  type RandomPort,
+  type StrategyGeneratorPort,
+} from '@alphaloop/ports';
+
+/** The concrete adapters, opened by `openApp`; the container only wires them. */
+export interface Adapters {
+  readonly llm: LlmPort;
+  readonly generator: StrategyGeneratorPort;
+  readonly backtest: BacktestPort;
+  readonly history: HistoryRepository;
+  readonly champions: ChampionRepository;
+  readonly marketData: MarketDataPort;
+  readonly clock: ClockPort;
+  readonly random: RandomPort;
+  readonly logger: LoggerPort;
+}
+
+export interface ContainerConfig {
+  readonly runId: string;
+  readonly innovationRate: number;
+  readonly champion: ChampionPolicy;
+  readonly adapters: Partial<Adapters>;
+}
+
+/**
+ * The composition root: every port bound to its adapter, then the executor. A missing adapter fails
+ * here, at start-up, with a message naming the port (never mid-run).
+ */
+export function createContainer(config: ContainerConfig): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const bindings: Record<keyof Adapters, symbol> = {
+    llm: TOKENS.Llm,
+    generator: TOKENS.StrategyGenerator,
+    backtest: TOKENS.Backtest,
+    history: TOKENS.HistoryRepository,
+    champions: TOKENS.ChampionRepository,
+    marketData: TOKENS.MarketData,
+    clock: TOKENS.Clock,
+    random: TOKENS.Random,
+    logger: TOKENS.Logger,
+  };
+  for (const [name, token] of Object.entries(bindings) as [keyof Adapters, symbol][]) {
+    const adapter = config.adapters[name];
+    if (adapter !== undefined) container.bind(token).toConstantValue(adapter);
+  }
+  const executor: ExecutorConfig = executorConfig({
+    runId: config.runId,
+    source: { innovationRate: config.innovationRate, maxConsecutiveLlmFailures: 3 },
+    champion: config.champion,
+  });
+  bindExecutor(container, executor);
+  return container;
+}

@@ -1,0 +1,79 @@
+import type { LoopEvent, LoopSummary } from '@alphaloop/executor';
+import { LEVEL_NAMES, type Champion } from '@alphaloop/domain';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '--:--';
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+const num = (value: number | null, digits = 3): string => (value === null ? '—' : value.toFixed(digits));
+
+/** One line per iteration: position, source, level, Sharpe, champion, elapsed and ETA. */
+export function iterationLine(event: Extract<LoopEvent, { type: 'iteration' }>, champion: Champion | null): string {
+  const { record } = event.result;
+  const width = event.planned === null ? 1 : String(event.planned).length;
+  const position = `${String(event.index).padStart(width)}/${event.planned ?? '∞'}`;
+  const source = record.source === 'llm' ? 'llm ' : 'fg  ';
+  const outcome = record.error
+    ? `L0 ${record.error.category}: ${firstLine(record.error.message, 70)}`
+    : `L${record.level} Sharpe ${num(record.metrics.sharpe)}`;
+  const championText = champion ? `champion ${num(champion.metrics.sharpe)} (#${champion.iteration})${record.championUpdated ? ' NEW' : ''}` : 'no champion';
+  return `[${position}] #${record.iteration} ${source} ${outcome} | ${championText} | ${formatDuration(event.elapsedMs)} ETA ${formatDuration(event.etaMs)}`;
+}
+
+function firstLine(text: string, max: number): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function summaryText(summary: LoopSummary, extra: { readonly oracleSharpe?: number | null; readonly templateSharpe?: number | null } = {}): string {
+  const lines = [
+    '',
+    `Run '${summary.runId}': ${summary.iterationsRun} iterations (${summary.firstIteration ?? '-'}…${summary.lastIteration ?? '-'}) in ${formatDuration(summary.elapsedMs)}; stopped: ${stopText(summary)}`,
+    `Levels: ${([0, 1, 2, 3] as const).map((l) => `L${l} ${LEVEL_NAMES[l]} ${summary.levels[l]}`).join(', ')}`,
+    `Champion changes: ${summary.championChanges}`,
+  ];
+  if (summary.llmCostUsd > 0) lines.push(`LLM cost: $${summary.llmCostUsd.toFixed(4)}`);
+  const champion = summary.champion;
+  if (champion === null) {
+    lines.push('No champion yet (a champion needs level 3 and Sharpe > 0.5).');
+  } else {
+    const m = champion.metrics;
+    lines.push(
+      `Champion ${champion.strategyId} (iteration ${champion.iteration}, ${champion.source === 'llm' ? 'LLM' : 'factor graph'}):`,
+      `  Sharpe ${num(m.sharpe)}  total return ${pct(m.totalReturn)}  CAGR ${pct(m.cagr)}  max drawdown ${pct(m.maxDrawdown)}  Calmar ${num(m.calmar)}  Sortino ${num(m.sortino)}  trades ${m.trades ?? '—'}`,
+    );
+    if (extra.templateSharpe !== undefined && extra.templateSharpe !== null) lines.push(`  template strategy Sharpe: ${num(extra.templateSharpe)}`);
+    if (extra.oracleSharpe !== undefined && extra.oracleSharpe !== null && m.sharpe !== null) {
+      lines.push(`  planted-edge ratio (champion Sharpe / oracle Sharpe ${num(extra.oracleSharpe)}): ${(m.sharpe / extra.oracleSharpe).toFixed(2)}`);
+    }
+    lines.push('', champion.code.split('\n').map((l) => `  ${l}`).join('\n'));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const pct = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+
+function stopText(summary: LoopSummary): string {
+  switch (summary.stopReason) {
+    case 'completed':
+      return 'all planned iterations done';
+    case 'aborted':
+      return 'interrupted (Ctrl-C); the current iteration was finished and stored';
+    case 'budget':
+      return `LLM budget reached — ${summary.stopMessage ?? ''}`;
+    case 'storage_failed':
+      return `storage failed — ${summary.stopMessage ?? ''}`;
+  }
+}
