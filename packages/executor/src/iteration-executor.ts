@@ -9,6 +9,7 @@ import {
   generateFeedback,
   isStalenessCheckDue,
   validateMetrics,
+  type Champion,
   type IterationError,
   type IterationRecord,
   type IterationStep,
@@ -151,7 +152,12 @@ export class IterationExecutor {
   }
 
   private generateWithFactorGraph(draft: IterationDraft): ResultAsync<Candidate, IterationError> {
-    return guardPort(() => this.generator.generate({ runId: this.config.runId, iteration: draft.iteration, champion: draft.champion }))
+    return this.parentForMutation(draft)
+      .andThen((parent) =>
+        guardPort(() => this.generator.generate({ runId: this.config.runId, iteration: draft.iteration, champion: parent })).mapErr((e) =>
+          toIterationError(e, 'generate'),
+        ),
+      )
       .map(
         (made): Candidate => ({
           source: 'factor_graph',
@@ -161,7 +167,18 @@ export class IterationExecutor {
           operator: made.operator,
           generation: made.generation,
         }),
-      )
+      );
+  }
+
+  /**
+   * The champion, or while there is none the best profitable strategy among the cached records, so that
+   * the search climbs from its best point instead of restarting from the template every time.
+   */
+  private parentForMutation(draft: IterationDraft): ResultAsync<Champion | null, IterationError> {
+    if (draft.champion !== null) return lift(ok(draft.champion));
+    return this.cache
+      .recent(HISTORY_CACHE_CAPACITY)
+      .map((records) => bestSoFar(records, this.config.runId))
       .mapErr((e) => toIterationError(e, 'generate'));
   }
 
@@ -315,6 +332,17 @@ export class IterationExecutor {
     return lift(result);
   }
 
+}
+
+/** The highest-Sharpe profitable record with code, as a version-0 champion (earliest wins ties). */
+export function bestSoFar(records: readonly IterationRecord[], runId: string): Champion | null {
+  let best: IterationRecord | null = null;
+  for (const record of records) {
+    if (record.level !== 3 || record.metrics.sharpe === null || record.strategyCode === null || record.strategyId === null) continue;
+    if (best === null || record.metrics.sharpe > (best.metrics.sharpe ?? Number.NEGATIVE_INFINITY)) best = record;
+  }
+  if (best === null || best.strategyCode === null || best.strategyId === null) return null;
+  return { runId, strategyId: best.strategyId, code: best.strategyCode, source: best.source, metrics: best.metrics, iteration: best.iteration, version: 0 };
 }
 
 /** A pure step that throws has a defect; the iteration still ends in a record. */

@@ -1,7 +1,7 @@
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from '@alphaloop/ports';
-import { ScriptedBacktest, ScriptedLlm } from '@alphaloop/ports/test-doubles';
+import { ScriptedBacktest, ScriptedGenerator, ScriptedLlm } from '@alphaloop/ports/test-doubles';
 import { bindExecutor, executorConfig, MissingBindingError } from '../src/index.js';
 import { harness } from './harness.js';
 
@@ -181,5 +181,21 @@ describe('source mix by innovation rate (seeded)', () => {
     const { executor } = harness({ llm });
     for (let i = 0; i < 5; i += 1) expect((await executor.execute(i)).record.source).toBe('factor_graph');
     expect(llm.inputs).toHaveLength(0);
+  });
+});
+
+describe('factor-graph parent', () => {
+  it('mutates the best strategy so far while there is no champion, else the champion', async () => {
+    const generator = new ScriptedGenerator();
+    // Sharpe below the first-champion bar (0.5): 0.2, 0.4, 0.3 — then 0.9 crowns a champion
+    const sharpes = [0.2, 0.4, 0.3, 0.9, 0.1];
+    const backtest = new ScriptedBacktest((_code, call) => ({ sharpe: sharpes[call - 1] ?? 0.1, totalReturn: 0.1, maxDrawdown: -0.1 }));
+    const { executor } = harness({ llm: new ScriptedLlm([{ code: GOOD }], false), generator, backtest });
+    const records = [];
+    for (let i = 0; i < 5; i += 1) records.push((await executor.execute(i)).record);
+    const parents = generator.inputs.map((input) => input.champion?.strategyId ?? null);
+    expect(parents).toEqual([null, records[0]?.strategyId, records[1]?.strategyId, records[1]?.strategyId, records[3]?.strategyId]);
+    expect(generator.inputs[4]?.champion?.version).toBe(1);
+    expect(generator.inputs[1]?.champion?.version).toBe(0);
   });
 });

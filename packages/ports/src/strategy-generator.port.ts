@@ -4,7 +4,10 @@ import type { Champion } from '@alphaloop/domain';
 export interface GenerateStrategyInput {
   readonly runId: string;
   readonly iteration: number;
-  /** The strategy to mutate; `null` → the template strategy. Whoever wrote it (LLM or factor graph). */
+  /**
+   * The strategy to mutate, whoever wrote it (LLM or factor graph): the champion, or while there is none
+   * the best strategy of the run so far (as a version-0 champion); `null` → the template strategy.
+   */
   readonly champion: Champion | null;
 }
 
