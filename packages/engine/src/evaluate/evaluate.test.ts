@@ -146,6 +146,37 @@ describe('every valid graph evaluates and simulates (catalogue-driven property)'
   });
 });
 
+describe('order-preserving rank skip', () => {
+  it('score.rank().where(mask).isLargest(n) selects exactly what the computed rank selects', () => {
+    const g = graph([
+      node(0, 'data', [], ['price:close'], 'float_frame'),
+      node(1, 'const', [], [2], 'number'),
+      node(2, 'pctChange', [0], [3], 'float_frame'),
+      node(3, 'fillna', [2], [0], 'float_frame'), // many exact ties at 0
+      node(4, 'rank', [3], [], 'float_frame'),
+      node(5, 'gt', [0, 1], [], 'bool_frame'),
+      node(6, 'where', [4, 5], [], 'float_frame'),
+      node(7, 'isLargest', [6], [3], 'bool_frame'),
+      node(8, 'isSmallest', [4], [2], 'bool_frame'),
+      node(9, 'or', [7, 8], [], 'bool_frame'),
+    ]);
+    const expected = evaluateGraphReference(g, market)._unsafeUnwrap();
+    const got = evaluateGraphWithReport(g, market, { blockRows: 7 })._unsafeUnwrap();
+    expect(Array.from(got.frame.values)).toEqual(Array.from(expected.values));
+    expect(got.report.computed[4]).toBe(0); // the rank was not computed
+    // a rank whose values are used (here by a comparison) is computed
+    const used = graph([
+      node(0, 'data', [], ['price:close'], 'float_frame'),
+      node(1, 'const', [], [0.5], 'number'),
+      node(2, 'rank', [0], [], 'float_frame'),
+      node(3, 'gt', [2, 1], [], 'bool_frame'),
+    ]);
+    const r = evaluateGraphWithReport(used, market)._unsafeUnwrap();
+    expect(r.report.computed[2]).toBe(1);
+    expect(Array.from(r.frame.values)).toEqual(Array.from(evaluateGraphReference(used, market)._unsafeUnwrap().values));
+  });
+});
+
 describe('BufferPool', () => {
   it('reuses whole-frame buffers across backtests without changing results', async () => {
     const { BufferPool } = await import('./evaluate.js');

@@ -269,8 +269,11 @@ function runStreaming(
 ): Result<{ frame: Frame; report: EvaluationReport }, EngineError> {
   const checked = checkGraph(graph);
   if (checked.isErr()) return err(checked.error);
-  const { nodes, count, reachable } = checked.value;
-  const refs = Int32Array.from(checked.value.refs);
+  const { count, reachable } = checked.value;
+  const nodes = skipOrderPreservingRanks(checked.value.nodes, reachable, graph.root);
+  const refs = new Int32Array(count);
+  for (let i = 0; i < count; i++) if (reachable[i] === 1) for (const a of (nodes[i] as GraphNode).args) refs[a] = (refs[a] as number) + 1;
+  refs[graph.root] = (refs[graph.root] as number) + 1;
   const rows = grid.dates.length;
   const cols = grid.symbols.length;
   const blockRows = Math.max(1, Math.min(Math.max(rows, 1), options.blockRows ?? Math.floor(BLOCK_CELLS / Math.max(cols, 1))));
@@ -399,4 +402,47 @@ function runStreaming(
     frame: { dates: grid.dates, symbols: grid.symbols, values: rootValues },
     report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed },
   });
+}
+
+/**
+ * `rank()` is strictly increasing within a row (equal values get equal ranks, NaN stays NaN), so a rank read
+ * only by order-based selections — isLargest/isSmallest, directly or through `where` masks — selects exactly
+ * the cells its input would. Those readers are pointed at the rank's input and the rank is not computed
+ * (the common `score.rank().where(entry).isLargest(n)`). Returns the nodes with rewritten args.
+ */
+function skipOrderPreservingRanks(nodes: readonly GraphNode[], reachable: Uint8Array, root: number): readonly GraphNode[] {
+  const consumers: number[][] = nodes.map(() => []);
+  nodes.forEach((n, i) => {
+    if (reachable[i] === 1) n.args.forEach((a, k) => consumers[a]?.push(k === 0 ? i : -1 - i));
+  });
+  /** Every reader of node i uses it only as the value an order-based selection ranks. */
+  const orderOnly = (i: number, depth: number): boolean => {
+    if (i === root || depth > 16) return false;
+    const readers = consumers[i] ?? [];
+    return readers.length > 0 && readers.every((c) => {
+      if (c < 0) return false; // read as a mask or second operand
+      const op = nodes[c]?.op;
+      if (op === 'isLargest' || op === 'isSmallest') return true;
+      return op === 'where' && orderOnly(c, depth + 1);
+    });
+  };
+  let out: GraphNode[] | null = null;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i] as GraphNode;
+    if (reachable[i] !== 1 || n.op !== 'rank' || n.args.length !== 1 || !orderOnly(i, 0)) continue;
+    const input = n.args[0] as number;
+    out ??= [...nodes];
+    for (const c of consumers[i] ?? []) {
+      const reader = out[c] as GraphNode;
+      out[c] = { ...reader, args: reader.args.map((a, k) => (k === 0 && a === i ? input : a)) };
+    }
+  }
+  if (out === null) return nodes;
+  // a skipped rank has no readers left: mark it unreachable
+  const final = out;
+  const stillRead = new Uint8Array(final.length);
+  stillRead[root] = 1;
+  for (let i = final.length - 1; i >= 0; i--) if (stillRead[i] === 1) for (const a of (final[i] as GraphNode).args) stillRead[a] = 1;
+  for (let i = 0; i < final.length; i++) if (reachable[i] === 1 && stillRead[i] === 0) reachable[i] = 0;
+  return final;
 }
