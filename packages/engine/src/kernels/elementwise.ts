@@ -142,176 +142,176 @@ export function binaryKernel(
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x > y ? 1 : 0;
+        out[i] = +(x > y);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x > y ? 1 : 0;
+        out[i] = +(x > y);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x > y ? 1 : 0;
+        out[i] = +(x > y);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x > y ? 1 : 0;
+        out[i] = +(x > y);
       }
       return;
     case 'ge':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x >= y ? 1 : 0;
+        out[i] = +(x >= y);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x >= y ? 1 : 0;
+        out[i] = +(x >= y);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x >= y ? 1 : 0;
+        out[i] = +(x >= y);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x >= y ? 1 : 0;
+        out[i] = +(x >= y);
       }
       return;
     case 'lt':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x < y ? 1 : 0;
+        out[i] = +(x < y);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x < y ? 1 : 0;
+        out[i] = +(x < y);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x < y ? 1 : 0;
+        out[i] = +(x < y);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x < y ? 1 : 0;
+        out[i] = +(x < y);
       }
       return;
     case 'le':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x <= y ? 1 : 0;
+        out[i] = +(x <= y);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x <= y ? 1 : 0;
+        out[i] = +(x <= y);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x <= y ? 1 : 0;
+        out[i] = +(x <= y);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x <= y ? 1 : 0;
+        out[i] = +(x <= y);
       }
       return;
     case 'eq':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x === y ? 1 : 0;
+        out[i] = +(x === y);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x === y ? 1 : 0;
+        out[i] = +(x === y);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x === y ? 1 : 0;
+        out[i] = +(x === y);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x === y ? 1 : 0;
+        out[i] = +(x === y);
       }
       return;
     case 'ne':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x !== y ? 1 : 0;
+        out[i] = +(x !== y);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x !== y ? 1 : 0;
+        out[i] = +(x !== y);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x !== y ? 1 : 0;
+        out[i] = +(x !== y);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x !== y ? 1 : 0;
+        out[i] = +(x !== y);
       }
       return;
     case 'and':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+        out[i] = +((x > 0 || x < 0) && (y > 0 || y < 0));
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+        out[i] = +((x > 0 || x < 0) && (y > 0 || y < 0));
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+        out[i] = +((x > 0 || x < 0) && (y > 0 || y < 0));
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = (x > 0 || x < 0) && (y > 0 || y < 0) ? 1 : 0;
+        out[i] = +((x > 0 || x < 0) && (y > 0 || y < 0));
       }
       return;
     case 'or':
       if (A !== null && B !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = B[i] as number;
-        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+        out[i] = +(x > 0 || x < 0 || y > 0 || y < 0);
       }
       else if (A !== null) for (let i = 0; i < n; i++) {
         const x = A[i] as number;
         const y = sb;
-        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+        out[i] = +(x > 0 || x < 0 || y > 0 || y < 0);
       }
       else if (B !== null) for (let i = 0; i < n; i++) {
         const x = sa;
         const y = B[i] as number;
-        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+        out[i] = +(x > 0 || x < 0 || y > 0 || y < 0);
       }
       else for (let i = 0; i < n; i++) {
         const x = sa;
         const y = sb;
-        out[i] = x > 0 || x < 0 || y > 0 || y < 0 ? 1 : 0;
+        out[i] = +(x > 0 || x < 0 || y > 0 || y < 0);
       }
       return;
     case 'maximum':
