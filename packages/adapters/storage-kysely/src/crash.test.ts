@@ -13,9 +13,9 @@ import { openStorage, type Storage } from './index.js';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * A test-only trigger that stalls the insert of iteration 3 of `runId` at the end of its statement,
- * when everything that append writes (champion, history, strategy, runs counter, record) is written
- * but not committed. Appends are one statement each, so this is the middle of their transaction.
+ * A test-only trigger that stalls the insert of iteration 3 of `runId` — the last write of an append,
+ * after the run counter, the champion, its history row and the strategies are written — before the
+ * append's statement (its whole transaction) commits.
  */
 async function installStall(storage: Storage, runId: string, seconds: number): Promise<void> {
   await sql`create or replace function stall_doomed() returns trigger language plpgsql as $$
@@ -110,7 +110,7 @@ describePostgres('a process SIGKILLed in the middle of an append transaction: Po
     const child = spawnChild('crash-worker.ts', [runId, 'postgres', url, schema.schema]);
     const sleeping = async () => {
       const rows = await sql<{ pid: number }>`select pid from pg_stat_activity
-        where application_name = 'alphaloop' and wait_event = 'PgSleep' and query like '%champion_history%' and pid <> pg_backend_pid()`.execute(storage.db);
+        where application_name = 'alphaloop' and wait_event = 'PgSleep' and query like '%alphaloop_append%' and pid <> pg_backend_pid()`.execute(storage.db);
       return rows.rows.map((r) => r.pid);
     };
     let orphan: number[] = [];

@@ -43,114 +43,37 @@ const text = (v: string | null) => sql<string>`cast(${v} as text)`;
 const int = (v: number | null) => sql<number>`cast(${v} as integer)`;
 const bool = (v: boolean) => sql<boolean>`cast(${v} as boolean)`;
 const jsonb = (v: string) => sql<unknown>`cast(${v} as jsonb)`;
-
-/**
- * The champion compare-and-set as a CTE named `c` that returns the new version when it applied and
- * nothing when the stored version was not `expectedVersion`, plus its history row (CTE `h`). With
- * `expectedVersion` 0 it is an insert that the primary key makes fail for all but one racing writer.
- */
-function championCtes(runId: string, expectedVersion: number, next: Champion) {
-  const json = jsonb(toStoredJson(next));
-  const c =
-    expectedVersion === 0
-      ? sql`insert into champions (run_id, version, strategy_id, iteration, champion)
-            values (${text(runId)}, ${int(next.version)}, ${text(next.strategyId)}, ${int(next.iteration)}, ${json})
-            on conflict (run_id) do nothing
-            returning version`
-      : sql`update champions
-            set version = ${int(next.version)}, strategy_id = ${text(next.strategyId)}, iteration = ${int(next.iteration)}, champion = ${json}, updated_at = now()
-            where run_id = ${text(runId)} and version = ${int(expectedVersion)}
-            returning version`;
-  return sql`c as (${c}),
-    h as (
-      insert into champion_history (run_id, version, strategy_id, iteration, champion)
-      select ${text(runId)}, version, ${text(next.strategyId)}, ${int(next.iteration)}, ${json} from c
-    )`;
-}
-
-interface StrategyRow {
-  readonly id: string;
-  readonly code: string;
-  readonly parentId: string | null;
-  readonly operator: string | null;
-  readonly generation: number | null;
-  readonly source: string;
-}
-
-/** CTE `s`: the strategies, each stored once (the first code stored for an id stays). */
-function strategiesCte(rows: readonly StrategyRow[], onlyIfChampionChanged: boolean) {
-  const values = rows.map(
-    (r) => sql`(${text(r.id)}, ${text(r.code)}, ${text(r.parentId)}, ${text(r.operator)}, ${int(r.generation)}, ${text(r.source)})`,
-  );
-  return sql`s as (
-    insert into strategies (strategy_id, code, parent_id, operator, generation, source)
-    select * from (values ${sql.join(values)}) as v(strategy_id, code, parent_id, operator, generation, source)
-    ${onlyIfChampionChanged ? sql`where exists (select 1 from c)` : sql``}
-    on conflict (strategy_id) do nothing
-    returning strategy_id, code
-  )`;
+/** The champion's arguments to the write functions (code only when PostgreSQL can hold it as text). */
+function championArgs(next: Champion) {
+  const storable = isStorableText(next.code) && isStorableText(next.strategyId);
+  return sql`${jsonb(toStoredJson(next))}, ${text(next.strategyId)}, ${int(next.iteration)}, ${text(storable ? next.code : null)}, ${text(next.source)}`;
 }
 
 /**
- * Appends one record in a single statement (so atomically, with or without a champion change): the
- * strategy once, the champion change when given, the run's counter (so numbers given by an import are
- * never handed out again) and the record. The record's JSON leaves its code out when the code is in
- * `strategies`; if that id is already stored with other code, the code goes back into the JSON.
- * Returns the number of records inserted: 0 means the champion compare-and-set did not apply.
+ * Appends one record with one call of `alphaloop_append` (migration 0001): one statement, so one
+ * transaction — the run counter, the strategy (once), the champion compare-and-set when given, and the
+ * record, or none of them. The record's JSON leaves its code out when the code goes to `strategies`
+ * (then `p_code` is given). Returns 1 when stored, 0 when the champion compare-and-set did not apply.
  */
 async function appendStatement(db: Kysely<Database>, record: IterationRecord, change: ChampionChange | null): Promise<number> {
   const { strategyCode: code, ...withoutCode } = record;
   const sid = record.strategyId;
   const lean = storedJson(withoutCode);
   const dedupe = sid !== null && code !== null && isStorableText(code) && isStorableText(sid) && !lean.wrapped;
-  const json = dedupe ? lean.json : toStoredJson(record);
-  const gated = change !== null;
-  const strategies: StrategyRow[] = [];
-  if (dedupe) {
-    strategies.push({ id: sid, code, parentId: record.parentId, operator: record.mutationOperator, generation: record.generation, source: record.source });
-  }
-  if (change && isStorableText(change.next.code) && isStorableText(change.next.strategyId)) {
-    const n = change.next;
-    strategies.push({ id: n.strategyId, code: n.code, parentId: null, operator: null, generation: null, source: n.source });
-  }
-  const ctes = [
-    ...(change ? [championCtes(record.runId, change.expectedVersion, change.next)] : []),
-    ...(strategies.length > 0 ? [strategiesCte(strategies, gated)] : []),
-    sql`r as (
-      insert into runs (run_id, next_iteration)
-      select ${text(record.runId)}, ${int(record.iteration + 1)} ${gated ? sql`where exists (select 1 from c)` : sql``}
-      on conflict (run_id) do update set next_iteration = excluded.next_iteration
-      where runs.next_iteration < excluded.next_iteration
-    )`,
-  ];
-  const storedRecord = dedupe
-    ? sql`case when coalesce((select code from s where strategy_id = ${text(sid)}), (select code from strategies where strategy_id = ${text(sid)})) = ${text(code)}
-               then ${jsonb(json)}
-               else jsonb_set(${jsonb(json)}, '{strategyCode}', to_jsonb(${text(code)})) end`
-    : jsonb(json);
-  const result = await sql<{ iteration: number }>`
-    with ${sql.join(ctes)}
-    insert into iterations (run_id, iteration, source, level, strategy_id, champion_updated, record)
-    select ${text(record.runId)}, ${int(record.iteration)}, ${text(record.source)}, cast(${record.level} as smallint), ${text(sid)},
-           ${bool(record.championUpdated)}, ${storedRecord}
-    ${gated ? sql`where exists (select 1 from c)` : sql``}
-    returning iteration
-  `.execute(db);
-  return result.rows.length;
+  const champion = change === null ? sql`null::integer, null::jsonb, null::text, null::integer, null::text, null::text` : sql`${int(change.expectedVersion)}, ${championArgs(change.next)}`;
+  const result = await sql<{ n: number }>`
+    select alphaloop_append(
+      ${text(record.runId)}, ${int(record.iteration)}, ${text(record.source)}, cast(${record.level} as smallint), ${text(sid)},
+      ${bool(record.championUpdated)}, ${jsonb(dedupe ? lean.json : toStoredJson(record))}, ${text(dedupe ? code : null)},
+      ${text(record.parentId)}, ${text(record.mutationOperator)}, ${int(record.generation)}, ${champion}
+    ) as n`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /** The compare-and-set alone, in one statement: 1 when it applied, 0 on a stale version. */
 async function compareAndSetStatement(db: Kysely<Database>, runId: string, expectedVersion: number, next: Champion): Promise<number> {
-  const strategies =
-    isStorableText(next.code) && isStorableText(next.strategyId)
-      ? [strategiesCte([{ id: next.strategyId, code: next.code, parentId: null, operator: null, generation: null, source: next.source }], true)]
-      : [];
-  const result = await sql<{ changed: number }>`
-    with ${championCtes(runId, expectedVersion, next)},
-    ${sql.join([...strategies, sql`r as (insert into runs (run_id, next_iteration) values (${text(runId)}, 0) on conflict (run_id) do nothing)`])}
-    select (select count(*) from c)::int as changed
-  `.execute(db);
-  return Number(result.rows[0]?.changed ?? 0);
+  const result = await sql<{ n: number }>`select alphaloop_replace_champion(${text(runId)}, ${int(expectedVersion)}, ${championArgs(next)}) as n`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /** After a compare-and-set that did not apply: the version that beat it. */

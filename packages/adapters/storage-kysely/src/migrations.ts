@@ -92,6 +92,79 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
         .addPrimaryKeyConstraint('backtest_cache_pkey', ['strategy_id', 'data_version', 'options_hash'])
         .execute();
+
+      // The writes, as functions: each call is one statement (so one transaction), and PL/pgSQL keeps
+      // the plans of the statements inside, so an append is not planned again every time (planning
+      // was half of an append's cost on PGlite).
+      await sql`
+        create function alphaloop_replace_champion(
+          p_run_id text, p_expected_version integer, p_champion jsonb, p_strategy_id text, p_iteration integer,
+          p_code text, p_source text
+        ) returns integer language plpgsql as $fn$
+        declare
+          changed integer;
+        begin
+          if p_expected_version = 0 then
+            insert into runs (run_id, next_iteration) values (p_run_id, 0) on conflict (run_id) do nothing;
+            -- the primary key lets exactly one of several racing writers insert the first champion
+            insert into champions (run_id, version, strategy_id, iteration, champion)
+            values (p_run_id, 1, p_strategy_id, p_iteration, p_champion)
+            on conflict (run_id) do nothing;
+          else
+            update champions
+            set version = version + 1, strategy_id = p_strategy_id, iteration = p_iteration, champion = p_champion, updated_at = now()
+            where run_id = p_run_id and version = p_expected_version;
+          end if;
+          get diagnostics changed = row_count;
+          if changed = 0 then
+            return 0;
+          end if;
+          insert into champion_history (run_id, version, strategy_id, iteration, champion)
+          values (p_run_id, p_expected_version + 1, p_strategy_id, p_iteration, p_champion);
+          if p_code is not null then
+            insert into strategies (strategy_id, code, source) values (p_strategy_id, p_code, p_source)
+            on conflict (strategy_id) do nothing;
+          end if;
+          return 1;
+        end
+        $fn$`.execute(db);
+
+      await sql`
+        create function alphaloop_append(
+          p_run_id text, p_iteration integer, p_source text, p_level smallint, p_strategy_id text, p_champion_updated boolean,
+          p_record jsonb, p_code text, p_parent_id text, p_operator text, p_generation integer,
+          p_expected_version integer, p_champion jsonb, p_champion_strategy_id text, p_champion_iteration integer,
+          p_champion_code text, p_champion_source text
+        ) returns integer language plpgsql as $fn$
+        declare
+          stored text;
+        begin
+          -- the run exists, and its counter will not hand out this number (e.g. an imported one) again
+          insert into runs (run_id, next_iteration) values (p_run_id, p_iteration + 1)
+          on conflict (run_id) do update set next_iteration = excluded.next_iteration
+          where runs.next_iteration < excluded.next_iteration;
+          if p_champion is not null then
+            if alphaloop_replace_champion(p_run_id, p_expected_version, p_champion, p_champion_strategy_id,
+                                          p_champion_iteration, p_champion_code, p_champion_source) = 0 then
+              return 0;
+            end if;
+          end if;
+          -- p_code is given when the record's JSON leaves its code out: the code is kept in strategies,
+          -- once per id; if the id is already stored with other code, the code goes back into the JSON
+          if p_code is not null then
+            insert into strategies (strategy_id, code, parent_id, operator, generation, source)
+            values (p_strategy_id, p_code, p_parent_id, p_operator, p_generation, p_source)
+            on conflict (strategy_id) do nothing;
+            select code into stored from strategies where strategy_id = p_strategy_id;
+            if stored is distinct from p_code then
+              p_record := jsonb_set(p_record, '{strategyCode}', to_jsonb(p_code));
+            end if;
+          end if;
+          insert into iterations (run_id, iteration, source, level, strategy_id, champion_updated, record)
+          values (p_run_id, p_iteration, p_source, p_level, p_strategy_id, p_champion_updated, p_record);
+          return 1;
+        end
+        $fn$`.execute(db);
     },
   },
 };

@@ -1,7 +1,7 @@
 // Appends three records (the first with a champion change), then appends a fourth with a champion
 // change, saying "appending" just before. The parent has installed a trigger that stalls that fourth
-// insert at the end of its statement — after the champion update, the history row, the strategy and
-// the record are written, before COMMIT — and kills this process with SIGKILL while it stalls.
+// append after all of its writes (counter, champion, history row, strategies, record) and before its
+// COMMIT, and kills this process with SIGKILL while it stalls.
 import { metricsFrom } from '@alphaloop/domain';
 import { sampleChampion, sampleRecord } from '@alphaloop/ports/contracts';
 import { openStorage } from '../../src/index.js';
