@@ -21,6 +21,8 @@ export const settingsSchema = z.strictObject({
   innovationRate: z.number().min(0).max(100).default(100),
   /** Embedded PostgreSQL (PGlite) data directory, used when no databaseUrl is set. */
   db: z.string().min(1).default('.alphaloop/db'),
+  /** Derived data that can be recomputed (benchmark Sharpe ratios of the synthetic market). */
+  cacheDir: z.string().min(1).default('.alphaloop/cache'),
   /** A PostgreSQL connection string (also from DATABASE_URL); overrides `db`. */
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'write it as postgres://user:password@host:port/database').optional(),
   /** `synthetic`, or a folder of FinLab wide CSVs, a long CSV file or a long Parquet file. */

@@ -1,7 +1,7 @@
 import type { LoopEvent } from '@alphaloop/executor';
 import type { Champion } from '@alphaloop/domain';
-import { measureBenchmarks } from '@alphaloop/adapter-market-data';
 import { openApp } from '../app.js';
+import { syntheticBenchmarks } from '../benchmarks-cache.js';
 import { iterationLine, summaryText, type OutputStream } from '../progress.js';
 import type { Settings } from '../settings.js';
 import type { LoggerPort } from '@alphaloop/ports';
@@ -77,8 +77,8 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
       signal: controller.signal,
       onEvent,
     });
-    const benchmarks = app.market.metadata.synthetic ? measureBenchmarks(app.market) : null;
-    const extra = benchmarks?.isOk() ? { oracleSharpe: benchmarks.value.oracle.sharpe, templateSharpe: benchmarks.value.template.sharpe } : {};
+    const benchmarks = syntheticBenchmarks(app.market, settings.cacheDir);
+    const extra = benchmarks ? { oracleSharpe: benchmarks.oracle.sharpe, templateSharpe: benchmarks.template.sharpe } : {};
     if (io.json) emit({ type: 'finished', summary, ...extra });
     else io.stdout.write(summaryText(summary, extra));
     return summary.stopReason === 'storage_failed' ? 1 : 0;
