@@ -25,7 +25,8 @@ const startupError = (message: string): StartupError => ({ kind: 'startup_failed
 export function createLogger(settings: Settings): { logger: PinoLogger; flush: () => void } {
   if (settings.log.level === 'silent') return { logger: new PinoLogger('silent'), flush: () => undefined };
   mkdirSync(dirname(settings.log.file), { recursive: true });
-  const destination = pino.destination({ dest: settings.log.file, sync: false, mkdir: true });
+  // Synchronous writes: a few lines per iteration, and nothing is lost when the process is killed.
+  const destination = pino.destination({ dest: settings.log.file, sync: true, mkdir: true });
   return { logger: new PinoLogger(settings.log.level, destination), flush: () => destination.flushSync() };
 }
 

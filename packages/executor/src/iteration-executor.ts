@@ -287,7 +287,7 @@ export class IterationExecutor {
     this.logger.info('iteration finished', {
       iteration: record.iteration,
       source: record.source,
-      level: record.level,
+      successLevel: record.level,
       sharpe: record.metrics.sharpe,
       error: record.error?.message ?? null,
       championUpdated: record.championUpdated,
