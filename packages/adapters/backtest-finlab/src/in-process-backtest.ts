@@ -1,3 +1,4 @@
+import { BufferPool } from '@alphaloop/engine';
 import type { BacktestError, BacktestOutcome, BacktestPort, BacktestRequest } from '@alphaloop/ports';
 import { errAsync, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { fromException } from './errors.js';
@@ -12,6 +13,8 @@ import { construct, outcomeOf, setupOrThrow, type BacktestInit, type Setup } fro
  */
 export class InProcessBacktest implements BacktestPort {
   private readonly setup: Setup;
+  /** Whole-frame buffers reused from one backtest to the next (runs are synchronous: one at a time). */
+  private readonly pool = new BufferPool();
 
   /** Throws `BacktestConfigException` on an invalid option or market (use `create` for a Result). */
   constructor(init: BacktestInit) {
@@ -27,7 +30,7 @@ export class InProcessBacktest implements BacktestPort {
       const { market, context, options } = this.setup;
       const result = compileForBacktest(request.code, context).andThen((compiled) =>
         guardMemory(compiled.graph, market.rows, market.cols, options.memoryLimitMb)
-          .andThen(() => backtestMetrics(compiled.graph, market, options))
+          .andThen(() => backtestMetrics(compiled.graph, market, options, this.pool))
           .map((metrics) => outcomeOf(compiled, metrics)),
       );
       return result.isOk() ? okAsync(result.value) : errAsync(result.error);

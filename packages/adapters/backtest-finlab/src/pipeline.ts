@@ -1,5 +1,5 @@
 import type { StrategyMetrics } from '@alphaloop/domain';
-import { backtestGraph, toStrategyMetrics, type MarketFrames } from '@alphaloop/engine';
+import { backtestGraph, toStrategyMetrics, type BufferPool, type MarketFrames } from '@alphaloop/engine';
 import type { BacktestError } from '@alphaloop/ports';
 import { compileStrategy, type CompileContext, type CompiledStrategy, type FactorGraph } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
@@ -39,11 +39,18 @@ export function guardMemory(graph: FactorGraph, rows: number, cols: number, memo
 /**
  * Evaluates the graph on the market, simulates it with FinLab's rules (the graph's own `sim` options) and
  * reduces the statistics to the domain's metrics (NaN → null). A strategy that never holds a position gives
- * metrics with nulls, not an error. Never throws.
+ * metrics with nulls, not an error. `pool` keeps whole-frame buffers for the next backtest (one pool per
+ * thread; backtests on it run one at a time). Never throws.
  */
-export function backtestMetrics(graph: FactorGraph, market: MarketFrames, settings: RunSettings): Result<BacktestMetrics, BacktestError> {
+export function backtestMetrics(
+  graph: FactorGraph,
+  market: MarketFrames,
+  settings: RunSettings,
+  pool?: BufferPool,
+): Result<BacktestMetrics, BacktestError> {
   try {
     const run = backtestGraph(graph, market, {
+      ...(pool === undefined ? {} : { pool }),
       riskFreeRate: settings.riskFreeRate,
       ...(settings.holdoutStart === null ? {} : { splitDate: settings.holdoutStart }),
     });

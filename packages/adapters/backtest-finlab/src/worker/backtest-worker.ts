@@ -3,6 +3,7 @@
  * compiled graph, simulates it and sends back the metrics (plain data). Loaded through `entry.mjs` when the
  * adapter runs from its TypeScript sources.
  */
+import { BufferPool } from '@alphaloop/engine';
 import { parentPort, workerData } from 'node:worker_threads';
 import { internalError } from '../errors.js';
 import { openSharedMarket } from '../market.js';
@@ -13,11 +14,13 @@ const started = performance.now();
 const init = workerData as WorkerInit;
 const market = openSharedMarket(init.market);
 const settings = { riskFreeRate: init.riskFreeRate, holdoutStart: init.holdoutStart };
+/** Whole-frame buffers reused from one backtest to the next (this thread runs one at a time). */
+const pool = new BufferPool();
 
 function handle(request: WorkerRequest): JobResult {
   switch (request.type) {
     case 'run': {
-      const result = backtestMetrics(request.graph, market, settings);
+      const result = backtestMetrics(request.graph, market, settings, pool);
       return result.isOk() ? { ok: true, value: result.value } : { ok: false, error: result.error };
     }
     case 'test:stall': {
