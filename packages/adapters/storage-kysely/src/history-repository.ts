@@ -43,6 +43,7 @@ const text = (v: string | null) => sql<string>`cast(${v} as text)`;
 const int = (v: number | null) => sql<number>`cast(${v} as integer)`;
 const bool = (v: boolean) => sql<boolean>`cast(${v} as boolean)`;
 const jsonb = (v: string) => sql<unknown>`cast(${v} as jsonb)`;
+
 /** The champion's arguments to the write functions (code only when PostgreSQL can hold it as text). */
 function championArgs(next: Champion) {
   const storable = isStorableText(next.code) && isStorableText(next.strategyId);

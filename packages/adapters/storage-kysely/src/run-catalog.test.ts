@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChampion, sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
+import { sampleChampion, sampleRecord } from '@alphaloop/ports/contracts';
 import { openStorage, type Storage } from './index.js';
 
 describe('run catalog and LLM ledger (PGlite)', () => {
