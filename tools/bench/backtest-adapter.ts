@@ -42,15 +42,18 @@ const q = (xs: readonly number[], p: number): number => {
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
-async function time(run: () => Promise<unknown>): Promise<number[]> {
+/** Wall times of RUNS runs after WARMUP runs; `cpu` = the process's CPU time per run (all threads), in ms. */
+async function time(run: () => Promise<unknown>): Promise<number[] & { cpu: number }> {
   for (let i = 0; i < WARMUP; i++) await run();
   const out: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < RUNS; i++) {
     const s = performance.now();
     await run();
     out.push(performance.now() - s);
   }
-  return out;
+  const c = process.cpuUsage(c0);
+  return Object.assign(out, { cpu: (c.user + c.system) / 1000 / RUNS });
 }
 
 async function main(): Promise<void> {
@@ -81,8 +84,10 @@ async function main(): Promise<void> {
   await pinger.close();
   console.log(`empty job round trip (post → worker → reply → settle): p50 ${f(q(ping, 0.5))} / mean ${f(mean(ping))} / p95 ${f(q(ping, 0.95))} ms`);
 
-  console.log('\n| strategy | compile (main thread) | in process: run() | worker: run() end to end | worker: time in worker | worker round-trip overhead |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    '\n| strategy | compile (main thread) | in process: run() | worker: run() end to end | worker: time in worker | worker round-trip overhead | CPU per run: in process / worker |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
   const overheads: number[] = [];
   for (const [name, code] of Object.entries(STRATEGIES)) {
     const compile = await time(() => Promise.resolve(compileStrategy(code, context)._unsafeUnwrap()));
@@ -99,9 +104,9 @@ async function main(): Promise<void> {
     overheads.push(...over);
     const inWorker = timed.map((r) => r.inWorker);
     const row = (xs: number[]): string => `${f(q(xs, 0.5))} / ${f(mean(xs))} / ${f(q(xs, 0.95))}`;
-    console.log(`| ${name} | ${row(compile)} | ${row(local)} | ${row(remote)} | ${row(inWorker)} | ${row(over)} |`);
+    console.log(`| ${name} | ${row(compile)} | ${row(local)} | ${row(remote)} | ${row(inWorker)} | ${row(over)} | ${f(local.cpu)} / ${f(remote.cpu)} |`);
   }
-  console.log('(each cell: p50 / mean / p95 in ms)');
+  console.log('(wall-clock cells: p50 / mean / p95 in ms; CPU: mean process CPU time per run, all threads, in ms)');
   console.log(
     `\nworker round-trip overhead (end to end − time in worker) over all strategies: min ${f(Math.min(...overheads))} ms, ` +
       `p50 ${f(q(overheads, 0.5))} ms, mean ${f(mean(overheads))} ms, p95 ${f(q(overheads, 0.95))} ms`,
@@ -112,12 +117,18 @@ async function main(): Promise<void> {
   (await two.ready())._unsafeUnwrap();
   const codes = Object.values(STRATEGIES);
   for (const w of [backtest, two]) {
+    for (let i = 0; i < WARMUP; i++) await Promise.all([...codes, ...codes].map((code) => w.run({ code }))); // warm every worker's JIT
     const batch = Array.from({ length: 2 * RUNS }, (_, i) => codes[i % codes.length] as string);
     s = performance.now();
+    const c0 = process.cpuUsage();
     const results = await Promise.all(batch.map((code) => w.run({ code })));
     const wall = performance.now() - s;
+    const c = process.cpuUsage(c0);
     if (results.some((r) => r.isErr())) throw new Error('a concurrent backtest failed');
-    console.log(`${w === two ? 2 : 1} worker(s): ${batch.length} concurrent backtests in ${f(wall)} ms = ${f(wall / batch.length)} ms each`);
+    console.log(
+      `${w === two ? 2 : 1} worker(s): ${batch.length} concurrent backtests in ${f(wall)} ms = ${f(wall / batch.length)} ms each ` +
+        `(process CPU ${f((c.user + c.system) / 1000 / batch.length)} ms each, ${f((c.user + c.system) / 1000 / wall)} cores busy)`,
+    );
   }
 
   // a timeout: the worker is terminated and replaced (same shared buffers); how long until the pool is ready again
