@@ -148,7 +148,7 @@ function openPostgres(config: Extract<StorageConfig, { kind: 'postgres' }>): Res
     (e) => toStorageError(e, location, `connect to PostgreSQL`),
   );
   return prepare
-    .orElse((error) => ResultAsync.fromSafePromise(db.destroy()).andThen(() => errAsync<void, StorageError>(error)))
+    .orElse((error) => ResultAsync.fromSafePromise(db.destroy().catch(() => undefined)).andThen(() => errAsync<void, StorageError>(error)))
     .andThen(() => finish(db, location, schema, 'postgres', () => undefined));
 }
 
@@ -170,7 +170,7 @@ function finish(
     return closed;
   };
   return migrate(db, location, schema)
-    .orElse((error) => ResultAsync.fromSafePromise(close()).andThen(() => errAsync<readonly string[], StorageError>(error)))
+    .orElse((error) => ResultAsync.fromSafePromise(close().catch(() => undefined)).andThen(() => errAsync<readonly string[], StorageError>(error)))
     .map(
       (applied): Storage => ({
         kind,
