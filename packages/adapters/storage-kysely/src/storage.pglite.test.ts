@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +53,28 @@ describe('PGlite on disk', () => {
       expect(again.migrationsApplied).toEqual([]);
       expect((await again.history.recent('disk', 5))._unsafeUnwrap().map((r) => r.iteration)).toEqual([0]);
       expect((await again.history.allocateIteration('disk'))._unsafeUnwrap()).toBe(1);
+      // a newer alphaloop migrates this database further …
+      await sql`insert into kysely_migration (name, timestamp) values ('0002_from_a_newer_alphaloop', now()::text)`.execute(again.db);
     } finally {
       await again.close();
     }
+
+    // … and this version refuses it, every time (the lock is released after a refusal), writing nothing
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const refused = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrapErr();
+      expect(refused.kind).toBe('storage_schema_too_new');
+      expect(refused.message).toContain(`the database at ${absolute} (change it with --db) was written by a newer alphaloop`);
+      expect(refused.message).toContain('0002_from_a_newer_alphaloop');
+    }
+  }, SLOW_START_MS);
+
+  it('reports a directory that is not a PGlite database, naming it and --db', async () => {
+    const dataDir = join(root, 'not-a-database');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'PG_VERSION'), 'not a version\n');
+    const error = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrapErr();
+    expect(error.kind).toBe('storage_unavailable');
+    expect(error.message).toMatch(new RegExp(`embedded database at ${dataDir} could not start .*move it aside or pass another directory with --db`));
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
   }, SLOW_START_MS);
 });

@@ -22,6 +22,21 @@ describePostgres('PostgreSQL history repository', (url) => {
   describeHistoryRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ history: storage.history, champions: storage.champions }));
   describeStorageBehaviour('PostgreSQL (throwaway schema)', { storage: () => storage, schema: () => schema.schema });
 
+  it('refuses to open a schema migrated by a newer alphaloop, writing nothing', async () => {
+    const other = await createThrowawaySchema(url);
+    try {
+      const first = (await openStorage({ kind: 'postgres', connectionString: url, schema: other.schema }))._unsafeUnwrap();
+      await sql`insert into kysely_migration (name, timestamp) values ('0002_from_a_newer_alphaloop', now()::text)`.execute(first.db);
+      await first.close();
+      const refused = (await openStorage({ kind: 'postgres', connectionString: url, schema: other.schema }))._unsafeUnwrapErr();
+      expect(refused.kind).toBe('storage_schema_too_new');
+      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*0001_initial.*Nothing was changed/);
+      expect(refused.message).toContain('DATABASE_URL');
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('flushes every commit by default, and only relaxes that when asked (synchronousCommit: false)', async () => {
     const setting = async (s: Storage) => (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(s.db)).rows[0]?.synchronous_commit;
     expect(await setting(storage)).toBe('on');
