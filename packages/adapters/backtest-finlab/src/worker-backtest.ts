@@ -110,7 +110,7 @@ export class WorkerBacktest implements BacktestPort {
     this.ensureWorkers();
   }
 
-  static create(init: BacktestInit): Result<WorkerBacktest, BacktestConfigError> {
+  static create(init: WorkerBacktestInit): Result<WorkerBacktest, BacktestConfigError> {
     return construct(() => new WorkerBacktest(init));
   }
 
@@ -207,6 +207,7 @@ export class WorkerBacktest implements BacktestPort {
   private ensureWorkers(): void {
     if (this.closed) return;
     for (let i = this.slots.length; i < this.setup.options.workers; i++) this.spawn();
+    this.updateRefs(); // a new worker is ref'd: unref it unless something waits
   }
 
   private spawn(): void {

@@ -25,4 +25,12 @@ describe('loading the worker from the TypeScript sources', () => {
     expect(child.signal).toBeNull();
     expect(child.code).toBe(0);
   });
+
+  it('does not keep the process alive when the adapter was built and never used nor closed', async () => {
+    const child = await runNode(['--conditions=@alphaloop/source', '--import', 'tsx', 'test/children/run-once.ts', '--no-run', '--no-close'], 30_000);
+    expect(child.stderr).toBe('');
+    expect(child.lines).toEqual([{ event: 'done' }]);
+    expect(child.signal).toBeNull();
+    expect(child.code).toBe(0);
+  });
 });
