@@ -50,9 +50,20 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
     return current.isOk() ? current.value : champion;
   };
   champion = await championOf();
+  // The LLM ledger: what each iteration's calls cost, so that budgets hold across resumed runs.
+  const ledgerWrites: Promise<void>[] = [];
   const onEvent = (event: LoopEvent) => {
     if (event.type === 'iteration') {
       const { record } = event.result;
+      if (event.result.stored && record.llmUsage !== null) {
+        const outcome = record.source === 'llm' && record.error?.step === 'generate' ? record.error.category : 'ok';
+        ledgerWrites.push(
+          app.storage.llmCalls.record({ runId: record.runId, iteration: record.iteration, usage: record.llmUsage, outcome }).match(
+            () => undefined,
+            (e) => logger.warn('could not book an LLM call in the ledger', { iteration: record.iteration, error: e.message }),
+          ),
+        );
+      }
       if (record.championUpdated) {
         champion = {
           runId: record.runId,
@@ -84,6 +95,7 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
     return summary.stopReason === 'storage_failed' ? 1 : 0;
   } finally {
     removeHandler();
+    await Promise.all(ledgerWrites);
     await app.close();
   }
 }
