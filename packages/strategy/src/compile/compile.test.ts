@@ -402,8 +402,47 @@ describe('compileStrategy: errors', () => {
     expect(first(`${CLOSE}${nots}\nreturn close > 1;`).kind).toBe('too_many_nodes');
   });
 
-  it('limits the depth of the expression tree', () => {
-    const deep = `${'-'.repeat(LIMITS.maxExpressionDepth + 5).split('').join(' ')} close`;
-    expect(first(`${CLOSE}return ${deep} > 1;`)).toMatchObject({ kind: 'expression_too_deep' });
+  it('limits the depth of the expression tree along every path', () => {
+    const n = LIMITS.maxExpressionDepth + 5;
+    const chain = (unit: string, joiner: string) => Array.from({ length: n }, () => unit).join(joiner);
+    const cases = [
+      `${'- '.repeat(n)}close > 1`, // unary
+      `${chain('close', ' + ')} > 1`, // binary, left operand
+      `close + ${chain('close', ' * ')} > 1`, // binary, right operand
+      `${chain('(close > 1)', ' && ')}`, // logical, left operand
+      `close > 1 || ${chain('(close > 1)', ' && ')}`, // logical, right operand
+      `close${'.abs()'.repeat(n)} > 1`, // method receiver
+      `close.max(${chain('close', ' + ')}) > 1`, // method argument
+      `close${'.abs()'.repeat(n)}.rolling(5).mean() > 1`, // rolling receiver
+      `data.get(${'- '.repeat(n)}1) > 1`, // data key
+      `close${'.abs()'.repeat(n)}.length`, // member object
+      `close${'.abs()'.repeat(n)}()`, // callee
+      `!${'!'.repeat(n)}(close > 1)`,
+    ];
+    for (const expr of cases) expect(first(`${CLOSE}return ${expr};`).kind, expr.slice(0, 40)).toBe('expression_too_deep');
+    expect(first(`${CLOSE}return sim(close > 1, { stopLoss: ${'- '.repeat(n)}0.1 });`).kind).toBe('expression_too_deep');
+    const justInside = `close${'.abs()'.repeat(LIMITS.maxExpressionDepth - 2)} > 1`;
+    expect(compileStrategy(`${CLOSE}return ${justInside};`, TEST_CONTEXT).isOk()).toBe(true);
+    const justOutside = `close${'.abs()'.repeat(LIMITS.maxExpressionDepth)} > 1`;
+    expect(first(`${CLOSE}return ${justOutside};`).kind).toBe('expression_too_deep');
+  });
+
+  it('reports errors from any operand position', () => {
+    const cases: [string, string][] = [
+      ['close > 1 && clsoe > 1', 'unknown_name'], ['close + clsoe', 'unknown_name'], ['clsoe + close', 'unknown_name'],
+      ['-clsoe', 'unknown_name'], ['close.max(clsoe)', 'unknown_name'], ['close.where(clsoe > 1)', 'unknown_name'],
+      ['clsoe.rolling(5).mean()', 'unknown_name'], ['close.rolling(clsoe).mean()', 'unknown_name'], ['data.get(clsoe)', 'unknown_name'],
+      ['clsoe.length', 'unknown_name'], ["process['env']", 'forbidden_identifier'], ['eval.x', 'forbidden_identifier'],
+      ['clsoe()()', 'unknown_method'], ['close.average(clsoe)', 'unknown_name'], ['(close > 1).holdUntil(close < 1, 3, clsoe)', 'unknown_name'],
+    ];
+    for (const [expr, kind] of cases) expect(first(`${CLOSE}const x = ${expr};\nreturn close > 1;`).kind, expr).toBe(kind);
+  });
+
+  it('gives the hint that fits the receiver', () => {
+    expect(first(`${CLOSE}return (close > 1).rank();`).hint).toBe('rank works on values, not conditions: apply it to the values, or select them with values.where(condition)');
+    expect(first(`${CLOSE}return close.isEntry();`).hint).toBe('turn the values into a condition first, e.g. (close > ma).isEntry(...)');
+    expect(first(`${CLOSE}return (close > 1).holdUntil(close < 1, 3, close > 2);`).message).toBe('the rank of holdUntil() must be a float frame, not a condition (boolean frame)');
+    expect(first(`${CLOSE}return (close > 1).holdUntil(close < 1, 3, close, 4);`).message).toBe('holdUntil() takes 1 to 3 arguments (exit, nStocksLimit, rank), got 4');
+    expect(compileStrategy(`${CLOSE}return close.clip(1, 1) > 0;`, TEST_CONTEXT).isOk()).toBe(true);
   });
 });

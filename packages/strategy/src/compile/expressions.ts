@@ -48,8 +48,8 @@ export function compileExpression(core: CompilerCore, node: Expression | SpreadE
     case 'MemberExpression': {
       const property = node.property.type === 'Identifier' ? node.property.name : '';
       if (FORBIDDEN_PROPERTIES.has(property)) return forbiddenProperty(core, node.property, property);
-      if (!node.computed && node.object.type !== 'Super') {
-        // a forbidden or unknown object (process.env) is the more useful error
+      if (node.object.type !== 'Super') {
+        // a forbidden or unknown object (process.env, process['env']) is the more useful error
         const object = compileExpression(core, node.object, depth + 1);
         if (object.isErr()) return object;
       }
@@ -75,11 +75,13 @@ function compileLiteral(core: CompilerCore, node: Extract<Expression, { type: 'L
   }
   if (typeof value === 'string') return ok({ tag: 'string', value });
   if (typeof value === 'boolean') return ok({ tag: 'boolean', value });
-  if (value === null && node.regex === undefined && node.bigint === undefined) return ok({ tag: 'null' });
   if (node.bigint !== undefined) {
     return core.fail(node, 'forbidden_syntax', `BigInt literals (${node.raw ?? ''}) are not allowed`, 'write a plain number without the n suffix');
   }
-  return core.fail(node, 'forbidden_syntax', 'regular expressions are not allowed', "write data keys as plain strings, e.g. 'price:close'");
+  if (node.regex !== undefined) {
+    return core.fail(node, 'forbidden_syntax', 'regular expressions are not allowed', "write data keys as plain strings, e.g. 'price:close'");
+  }
+  return ok({ tag: 'null' });
 }
 
 function compileIdentifier(core: CompilerCore, node: Identifier): Compiled {

@@ -53,6 +53,52 @@ describe('prescan', () => {
     expect(errorOf('const x = 1;\u00a0y\u3000`').kind).toBe('forbidden_syntax');
   });
 
+  it('counts UTF-8 bytes exactly at each encoding boundary', () => {
+    const quoted = (text: string) => `'${text}'`;
+    expect(prescan(quoted('\u0080'.repeat(32_767))).isOk()).toBe(true); // 65,536 bytes
+    expect(errorOf(quoted('\u0080'.repeat(32_768))).kind).toBe('source_too_large');
+    expect(prescan(quoted('\u07ff'.repeat(32_767))).isOk()).toBe(true);
+    expect(errorOf(quoted('\u0800'.repeat(21_845))).kind).toBe('source_too_large'); // 65,537 bytes
+    expect(prescan(quoted('\u0800'.repeat(21_844))).isOk()).toBe(true);
+    expect(prescan(quoted('\u{10000}'.repeat(16_383))).isOk()).toBe(true); // 65,534 bytes
+    expect(prescan(quoted('\u{10fc00}'.repeat(16_383))).isOk()).toBe(true);
+    expect(errorOf(quoted('\u{10000}'.repeat(16_384))).kind).toBe('source_too_large');
+    expect(errorOf(quoted(`${'x'.repeat(65_000)}${'é'.repeat(300)}`))).toMatchObject({
+      kind: 'source_too_large', message: `the strategy is more than ${LIMITS.maxSourceBytes} bytes long (UTF-8)` });
+    expect(prescan('x'.repeat(LIMITS.maxSourceBytes)).isOk()).toBe(true);
+  });
+
+  it('tracks lines through comments and line endings of every kind', () => {
+    expect(errorOf('a\n/* c */ 😀')).toMatchObject({ line: 2, column: 9 });
+    expect(errorOf('/* c */\n😀')).toMatchObject({ line: 2, column: 1 });
+    expect(errorOf('/* \r */ 😀')).toMatchObject({ line: 2, column: 5 });
+    expect(errorOf('/* \r\n */ 😀')).toMatchObject({ line: 2, column: 5 });
+    expect(errorOf('// c\r😀')).toMatchObject({ line: 2, column: 1 });
+    expect(errorOf('// c\n😀')).toMatchObject({ line: 2, column: 1 });
+    expect(prescan(`x // ${'('.repeat(100)}`).isOk()).toBe(true);
+    expect(errorOf(`/*/ ${'('.repeat(100)} */ x\n😀`)).toMatchObject({ kind: 'invalid_character', line: 2 });
+    expect(errorOf('😀').message).toBe("unexpected character '😀' outside a string");
+  });
+
+  it('ends an unterminated string at the end of its line', () => {
+    expect(errorOf(`'abc\n${'('.repeat(LIMITS.maxBracketDepth + 1)}`).kind).toBe('nesting_too_deep');
+    expect(errorOf(`"abc\r${'('.repeat(LIMITS.maxBracketDepth + 1)}`).kind).toBe('nesting_too_deep');
+  });
+
+  it('allows exactly the operator budget and never lets stray closers go negative', () => {
+    expect(prescan('a/'.repeat(LIMITS.maxOperators)).isOk()).toBe(true);
+    expect(errorOf(`)))${'('.repeat(LIMITS.maxBracketDepth + 1)}`).kind).toBe('nesting_too_deep');
+  });
+
+  it('accepts Unicode spaces but no other non-ASCII outside strings', () => {
+    for (const space of ['\u00a0', '\ufeff', '\u2028', '\u2029', '\u2000', '\u2005', '\u200a', '\u3000', '\u1680', '\u202f', '\u205f']) {
+      expect(prescan(`a${space}b`).isOk(), space.codePointAt(0)?.toString(16)).toBe(true);
+    }
+    for (const other of ['\u1fff', '\u200b', '\u00a1', '\u007f', '\u3001']) {
+      expect(errorOf(`a${other}b`).kind, other.codePointAt(0)?.toString(16)).toBe('invalid_character');
+    }
+  });
+
   it('handles unterminated strings by leaving them to the parser', () => {
     expect(prescan("'abc\nreturn 1;").isOk()).toBe(true);
     expect(prescan("'abc").isOk()).toBe(true);

@@ -13,7 +13,7 @@ export function prescan(source: string): Result<void, StrategyError> {
   if (bytes > LIMITS.maxSourceBytes) {
     return err({
       kind: 'source_too_large', line: 1, column: 1,
-      message: `the strategy is ${source.length > LIMITS.maxSourceBytes ? 'more than ' : ''}${bytes} bytes long; the limit is ${LIMITS.maxSourceBytes} bytes`,
+      message: `the strategy is more than ${LIMITS.maxSourceBytes} bytes long (UTF-8)`,
       hint: 'write a shorter strategy: a few const declarations and one return sim(position, {...})',
     });
   }
