@@ -120,22 +120,22 @@ export function describeSettingsError(error: z.ZodError, origin: string): string
     .join('\n');
 }
 
-function childSchema(schema: z.ZodType | undefined, key: string): z.ZodType | undefined {
-  let current: unknown = schema;
-  // unwrap defaults/prefaults/optionals to reach the object
-  for (let i = 0; i < 5 && current instanceof z.ZodType && !(current instanceof z.ZodObject); i += 1) {
-    const def = (current as unknown as { def: { innerType?: z.ZodType } }).def;
-    current = def.innerType;
-  }
-  return current instanceof z.ZodObject ? (current.shape as Record<string, z.ZodType>)[key] : undefined;
-}
-
-function allowedKeys(schema: z.ZodType): string[] {
+/** The object schema under any default/prefault/optional wrappers, if there is one. */
+function objectOf(schema: z.ZodType | undefined): z.ZodObject | undefined {
   let current: unknown = schema;
   for (let i = 0; i < 5 && current instanceof z.ZodType && !(current instanceof z.ZodObject); i += 1) {
     current = (current as unknown as { def: { innerType?: z.ZodType } }).def.innerType;
   }
-  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+  return current instanceof z.ZodObject ? current : undefined;
+}
+
+function childSchema(schema: z.ZodType | undefined, key: string): z.ZodType | undefined {
+  return (objectOf(schema)?.shape as Record<string, z.ZodType> | undefined)?.[key];
+}
+
+function allowedKeys(schema: z.ZodType): string[] {
+  const object = objectOf(schema);
+  return object ? Object.keys(object.shape) : [];
 }
 
 export interface SettingsError {
