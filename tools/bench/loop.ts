@@ -8,10 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, openApp } from '@alphaloop/cli/app';
 import { resolveSettings } from '@alphaloop/cli/settings';
+// @ts-expect-error -- the launcher's plain ES module, without type declarations
+import { buildIsCurrent } from '../../apps/cli/bin/build-freshness.mjs';
 
 const iterations = Number(process.argv[2] ?? 5000);
 const helpRuns = Number(process.argv[3] ?? 10);
 const bin = fileURLToPath(new URL('../../apps/cli/bin/alphaloop.mjs', import.meta.url));
+const fromBuild = buildIsCurrent(
+  fileURLToPath(new URL('../../', import.meta.url)),
+  fileURLToPath(new URL('../../apps/cli/dist/sources.json', import.meta.url)),
+);
 
 // 1. start-up: `alphaloop --help`, as a user types it
 const helpTimes: number[] = [];
@@ -21,7 +27,7 @@ for (let i = 0; i < helpRuns + 1; i += 1) {
   if (i > 0) helpTimes.push(performance.now() - start); // the first run fills tsx's transform cache
 }
 helpTimes.sort((a, b) => a - b);
-console.log(`alphaloop --help: median ${helpTimes[Math.floor(helpTimes.length / 2)]?.toFixed(0)} ms, min ${helpTimes[0]?.toFixed(0)} ms (${helpRuns} runs, warm transform cache)`);
+console.log(`alphaloop --help: median ${helpTimes[Math.floor(helpTimes.length / 2)]?.toFixed(0)} ms, min ${helpTimes[0]?.toFixed(0)} ms (${helpRuns} runs, ${fromBuild ? 'from the build in apps/cli/dist' : 'from the sources through tsx: run `node apps/cli/build.mjs` first'})`);
 
 // 2. the loop, in process, exactly as `alphaloop run` wires it
 const dir = mkdtempSync(join(tmpdir(), 'alphaloop-bench-loop-'));
