@@ -6,7 +6,8 @@
 //   cd tools/bench && taskset -c 0 node --conditions=@alphaloop/source --import tsx backtest.ts [symbols] [days] [runs]
 // Options via env: BENCH_NO_PANDAS=1 skips the reference; BENCH_REPEATS (pandas runs, default 2);
 // BENCH_WARMUP (uncounted engine runs first, default 2: the JIT compiles the kernels during them);
-// BENCH_BLOCK_ROWS (rows per block of the streaming evaluator; default ≈ 65 k cells).
+// BENCH_BLOCK_ROWS (rows per block of the streaming evaluator; default ≈ 65 k cells); BENCH_EXTRA=FILE times
+// one more strategy (engine only), e.g. to see what one operation costs.
 // Reported: wall-clock and CPU time (process.cpuUsage, all threads) per backtest; on a shared machine the
 // CPU time is the steadier figure. Both sides exclude loading the data.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import {
   backtestGraph,
   evaluateGraphWithReport,
   isoDate,
+  positionRowsRead,
   sim,
   simStatistics,
   type Frame,
@@ -155,8 +157,11 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
   for (let k = 1 - warmup; k <= RUNS; k++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
+    // as backtestGraph does: with a resample, only the rows sim reads are evaluated
+    const rows = positionRowsRead(market.prices.close.dates, market.prices.close.dates, graph.options.resample);
     const ev = evaluateGraphWithReport(graph, market, {
       pool,
+      ...(rows === null ? {} : { rows }),
       ...(process.env.BENCH_BLOCK_ROWS ? { blockRows: Number(process.env.BENCH_BLOCK_ROWS) } : {}),
     });
     const t1 = performance.now();
@@ -191,6 +196,7 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
         wholeFrameBuffers: rep.fullBuffers,
         blockBuffers: rep.blockBuffers,
         blockRows: rep.blockRows,
+        rowOnlyNodes: rep.sparseNodes,
         trades: s.result.trades.count,
         finalEquity: s.result.creturn[s.result.creturn.length - 1],
         cagr: s.statistics.full.cagr,
@@ -219,6 +225,12 @@ function main(): void {
   console.log(`market ${SYMBOLS} symbols × ${DAYS} days generated in ${ms(t0, t1)} ms; Node ${process.version}`);
   console.log(`template strategy:\n${template.canonicalSource}\n10-operation strategy:\n${tenOp.canonicalSource}`);
   const results = [timeBacktest('template', template.graph, market), timeBacktest('tenOp', tenOp.graph, market)];
+  const extraFile = process.env.BENCH_EXTRA;
+  if (extraFile !== undefined) {
+    const extra = compileStrategy(readFileSync(extraFile, 'utf8'), context);
+    if (extra.isErr()) throw new Error(`${extraFile}: ${extra.error.map((e) => e.message).join('; ')}`);
+    results.push(timeBacktest('extra', extra.value.graph, market));
+  }
   const rss = process.memoryUsage().rss;
   for (const r of results) {
     const { result: _r, ...row } = r;

@@ -44,9 +44,10 @@ export {
   type EvaluationReport,
   type MarketFrames,
 } from './evaluate/evaluate.js';
+export { markRowOnly, rowOnlyNodes, streamTraits, type StreamTraits } from './evaluate/row-only.js';
 export { backtestGraph, simStatistics, type Backtest, type BacktestOptions } from './evaluate/backtest.js';
 export { sim, type PriceFrames, type SimResult } from './sim/sim.js';
-export { buildSchedule, resampleTimestamps, runEndIndex, upperBound, type Rebalance } from './sim/schedule.js';
+export { buildSchedule, positionRowsRead, resampleTimestamps, runEndIndex, upperBound, type Rebalance } from './sim/schedule.js';
 export { EXIT_REASONS, ExitCode, tradeRecords, type ExitReason, type TradeRecord, type TradesTable } from './sim/trades.js';
 export {
   computeStatistics,

@@ -1,4 +1,4 @@
-import { evaluateGraphWithReport } from '@alphaloop/engine';
+import { evaluateGraphWithReport, positionRowsRead } from '@alphaloop/engine';
 import { compileStrategy, MUTATION_OPERATORS, mutate, seededRandom, templateStrategy, type CompiledStrategy } from '@alphaloop/strategy';
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES, testMarket } from '../test/support/market.js';
@@ -22,7 +22,10 @@ return r.rolling(5).std().shift(1) > r.abs().average(20) && c.rolling(5).min() >
 /** What the evaluator really allocated, in bytes, from its own report. */
 function measuredBytes(code: string | CompiledStrategy): { bytes: number; full: number; blocks: number } {
   const graph = typeof code === 'string' ? compileStrategy(code, context)._unsafeUnwrap().graph : code.graph;
-  const { report } = evaluateGraphWithReport(graph, prepared)._unsafeUnwrap();
+  // as backtestGraph evaluates: with a resample, only the rows sim reads
+  const dates = prepared.prices.close.dates;
+  const rows = positionRowsRead(dates, dates, graph.options.resample);
+  const { report } = evaluateGraphWithReport(graph, prepared, rows === null ? {} : { rows })._unsafeUnwrap();
   return {
     bytes: (report.fullBuffers * prepared.rows * prepared.cols + report.blockBuffers * report.blockRows * prepared.cols) * 8,
     full: report.fullBuffers,

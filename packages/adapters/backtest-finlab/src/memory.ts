@@ -1,4 +1,5 @@
 import type { BacktestError } from '@alphaloop/ports';
+import { rowOnlyNodes } from '@alphaloop/engine';
 import { operationSpec, type FactorGraph, type GraphNode } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { outOfMemory } from './errors.js';
@@ -25,7 +26,8 @@ export interface MemoryPlan {
  * gets a whole frame if it is the root or the first argument of an op that reads earlier rows, a recycled
  * block buffer otherwise; data frames are the market's and cost nothing. Every `time_series` and `state` op
  * is counted as reading history (a slight over-count for the few that stream row by row), so the plan is
- * never below what `evaluateGraphWithReport` reports (the tests compare them).
+ * never below what `evaluateGraphWithReport` reports when run as `backtestGraph` runs it (the tests compare
+ * them).
  */
 export function memoryPlan(graph: FactorGraph, rows: number, cols: number): MemoryPlan {
   const nodes = graph.nodes;
@@ -50,10 +52,17 @@ export function memoryPlan(graph: FactorGraph, rows: number, cols: number): Memo
     node !== undefined && reachable[i] === 1 && node.type !== 'number' && node.op !== 'data' && node.op !== 'const';
   const needsFull = new Uint8Array(count);
   needsFull[graph.root] = 1;
+  // with a resample, the engine computes the row-wise tail on the rebalance rows only (`backtestGraph`):
+  // its inputs become whole frames, and its own buffers (rebalance rows × symbols) are counted as whole ones
+  const rowOnly = graph.options.resample === null ? new Uint8Array(count) : rowOnlyNodes(graph);
   let stateCells = 0;
   for (let i = 0; i < count; i++) {
     const node = nodes[i];
     if (!computed(node, i)) continue;
+    if (rowOnly[i] === 1) {
+      needsFull[i] = 1;
+      for (const a of node.args) if (valid(a) && rowOnly[a] === 0) needsFull[a] = 1;
+    }
     const category = operationSpec(node.op)?.category;
     const first = node.args[0];
     if ((category === undefined || category === 'time_series' || category === 'state') && first !== undefined && valid(first)) needsFull[first] = 1;

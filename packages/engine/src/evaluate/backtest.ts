@@ -2,6 +2,7 @@ import type { FactorGraph, SimOptions } from '@alphaloop/strategy';
 import { err, type Result } from 'neverthrow';
 import { fromException, type EngineError } from '../errors.js';
 import type { Frame } from '../frame.js';
+import { positionRowsRead } from '../sim/schedule.js';
 import { sim, type SimResult } from '../sim/sim.js';
 import { computeStatistics, type Statistics } from '../stats/statistics.js';
 import { evaluateGraph, type BufferPool, type MarketFrames } from './evaluate.js';
@@ -17,7 +18,10 @@ export interface BacktestOptions {
 }
 
 export interface Backtest {
-  /** The evaluated position (with a pool, its buffer has been handed back: read it before the next backtest). */
+  /**
+   * The evaluated position (with a pool, its buffer has been handed back: read it before the next backtest).
+   * With a resample, only the rows `sim` reads (its rebalance rows) are computed; the others are NaN.
+   */
   readonly position: Frame;
   readonly result: SimResult;
   readonly statistics: Statistics;
@@ -37,8 +41,12 @@ export function simStatistics(result: SimResult, options: { riskFreeRate?: numbe
 export function backtestGraph(graph: FactorGraph, market: MarketFrames, options: BacktestOptions = {}): Result<Backtest, EngineError> {
   try {
     const pool = options.pool;
-    return evaluateGraph(graph, market, pool === undefined ? {} : { pool }).andThen((position) =>
-      sim(position, market.prices, { ...graph.options, ...options.sim }).map((result) => {
+    const simOptions = { ...graph.options, ...options.sim };
+    // a resampled simulation reads only the rebalance rows of the position (on the close frame's dates)
+    const calendar = market.prices.close.dates;
+    const rows = positionRowsRead(calendar, calendar, simOptions.resample);
+    return evaluateGraph(graph, market, { ...(pool === undefined ? {} : { pool }), ...(rows === null ? {} : { rows }) }).andThen((position) =>
+      sim(position, market.prices, simOptions).map((result) => {
         if (pool !== undefined) pool.release(position.values);
         return {
           position,

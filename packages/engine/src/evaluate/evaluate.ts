@@ -4,6 +4,7 @@ import { engineError, fromException, type EngineError } from '../errors.js';
 import { reindexFfill, sameGrid, validateFrame, type Frame } from '../frame.js';
 import type { PriceFrames } from '../sim/sim.js';
 import { KERNELS, type KernelContext, type Value } from './registry.js';
+import { markRowOnly } from './row-only.js';
 import { STREAMS, type StreamArg, type StreamOp } from './streams.js';
 
 /**
@@ -51,6 +52,13 @@ export interface EvaluateOptions {
   readonly pool?: BufferPool;
   /** Rows per block of the streaming evaluator (default: about 65,536 cells per block). */
   readonly blockRows?: number;
+  /**
+   * The only rows of the result the caller will read (ascending row indexes; `sim` with a resample reads
+   * just its rebalance rows, see `positionRowsRead`). Operations whose row t depends only on input rows
+   * (elementwise, cross-sectional, lags) and that feed the result through such operations only are then
+   * computed on these rows alone; every other row of the result is NaN. Default: every row.
+   */
+  readonly rows?: ArrayLike<number>;
 }
 
 /** Memory figures of one evaluation (for tests and the benchmark). */
@@ -63,6 +71,8 @@ export interface EvaluationReport {
   readonly reused: number;
   /** Rows per block. */
   readonly blockRows: number;
+  /** Nodes computed only on the requested `rows` (0 when every row is computed). */
+  readonly sparseNodes: number;
   /** How many times each node was computed (always 1: shared nodes are computed once). */
   readonly computed: Int32Array;
 }
@@ -321,13 +331,28 @@ function runStreaming(
     return err(engineError('invalid_input', 'the root of the graph must be a frame (a position), not a number'));
   }
 
-  // 2. storage: whole frames for the root and for inputs read with history; block slots for the rest,
-  //    recycled by reference counting in topological order (the same plan serves every block)
+  // 2. which nodes run only on the requested rows: row-wise ops all of whose readers are such nodes too,
+  //    reading them row by row (not as the history input of a lag, which reads earlier rows)
+  const rowSet = requestedRows(options.rows, rows);
+  if (rowSet.isErr()) return err(rowSet.error);
+  const sparse =
+    rowSet.value === null
+      ? new Uint8Array(count)
+      : markRowOnly(nodes, graph.root, (i) => ops[i] !== undefined, (i) => ops[i], (i) => reachable[i] === 1);
+  let sparseNodes = 0;
+  for (let i = 0; i < count; i++) sparseNodes += sparse[i] as number;
+
+  // 3. storage: whole frames for the root, for inputs read with history and for inputs of row-only nodes;
+  //    block slots for the rest, recycled by reference counting in topological order (the same plan serves
+  //    every block)
   const needsFull = new Uint8Array(count);
   needsFull[graph.root] = 1;
   for (let i = 0; i < count; i++) {
     const op = ops[i];
-    if (op !== undefined && op.history) needsFull[(nodes[i] as GraphNode).args[0] as number] = 1;
+    if (op === undefined) continue;
+    const args = (nodes[i] as GraphNode).args;
+    if (op.history) needsFull[args[0] as number] = 1;
+    if (sparse[i] === 1) for (const a of args) if (sparse[a] === 0) needsFull[a] = 1;
   }
   const slotOf = new Int32Array(count).fill(-1);
   const free: number[] = [];
@@ -335,7 +360,7 @@ function runStreaming(
   let reused = 0;
   let fullBuffers = 0;
   for (let i = 0; i < count; i++) {
-    if (ops[i] === undefined) continue;
+    if (ops[i] === undefined || (sparse[i] === 1 && i !== graph.root)) continue;
     if (needsFull[i] === 1) {
       full[i] = options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
       fullBuffers++;
@@ -355,7 +380,7 @@ function runStreaming(
   }
   const blocks = Array.from({ length: slots }, () => new Float64Array(blockRows * cols));
 
-  // 3. stream the rows
+  // 4. stream the rows through the nodes computed on every row
   const computed = new Int32Array(count);
   const args: StreamArg[] = [];
   for (let t0 = 0; t0 < rows; t0 += blockRows) {
@@ -365,24 +390,19 @@ function runStreaming(
     const n = hi - lo;
     for (let i = 0; i < count; i++) {
       const op = ops[i];
-      if (op === undefined) continue;
+      if (op === undefined || sparse[i] === 1) continue;
       const node = nodes[i] as GraphNode;
-      args.length = 0;
-      for (let k = 0; k < node.args.length; k++) {
-        const a = node.args[k] as number;
-        const sv = scalar[a];
-        if (sv !== undefined) args.push(sv);
-        else {
-          const f = full[a];
-          if (f !== undefined) args.push(op.history && k === 0 ? f : f.subarray(lo, hi));
-          else args.push((blocks[slotOf[a] as number] as Float64Array).subarray(0, n));
-        }
-      }
+      collectArgs(args, node, op.history, scalar, full, lo, hi, (a) => (blocks[slotOf[a] as number] as Float64Array).subarray(0, n));
       const f = full[i];
       const out = f !== undefined ? f.subarray(lo, hi) : (blocks[slotOf[i] as number] as Float64Array).subarray(0, n);
       op.run(t0, t1, args, out);
       if (t0 === 0) computed[i] = 1;
     }
+  }
+  // 5. the nodes computed on the requested rows only, one row at a time; rows nobody reads stay NaN
+  if (rowSet.value !== null && sparseNodes > 0) {
+    runSparse(nodes, ops, scalar, full, sparse, rowSet.value, cols, computed);
+    fillOtherRows(full[graph.root] as Float64Array, rowSet.value, rows, cols);
   }
   let rootValues = full[graph.root];
   if (rootValues === undefined) return err(engineError('calculation', 'the root has no value'));
@@ -400,8 +420,105 @@ function runStreaming(
   }
   return ok({
     frame: { dates: grid.dates, symbols: grid.symbols, values: rootValues },
-    report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed },
+    report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed, sparseNodes },
   });
+}
+
+/** The requested rows as a sorted, de-duplicated list, or null for every row. */
+function requestedRows(requested: ArrayLike<number> | undefined, rows: number): Result<Int32Array | null, EngineError> {
+  if (requested === undefined) return ok(null);
+  const out = new Int32Array(requested.length);
+  let n = 0;
+  for (let k = 0; k < requested.length; k++) {
+    const t = requested[k] as number;
+    if (!(Number.isInteger(t) && t >= 0 && t < rows)) {
+      return err(engineError('invalid_input', `requested row ${String(t)} is not a row of the ${rows}-row grid`));
+    }
+    if (n > 0 && t <= (out[n - 1] as number)) {
+      if (t === out[n - 1]) continue;
+      return err(engineError('invalid_input', 'requested rows must be in ascending order'));
+    }
+    out[n++] = t;
+  }
+  return ok(n === rows ? null : out.subarray(0, n));
+}
+
+/**
+ * The arguments of a node for the rows [lo, hi) (cell offsets): numbers as they are, whole frames as views of
+ * those rows (or whole, for the history input), anything else from `other` (a block or compact buffer).
+ */
+function collectArgs(
+  args: StreamArg[],
+  node: GraphNode,
+  history: boolean,
+  scalar: readonly (number | undefined)[],
+  full: readonly (Float64Array | undefined)[],
+  lo: number,
+  hi: number,
+  other: (node: number) => Float64Array,
+): void {
+  args.length = 0;
+  for (let k = 0; k < node.args.length; k++) {
+    const a = node.args[k] as number;
+    const sv = scalar[a];
+    const f = full[a];
+    if (sv !== undefined) args.push(sv);
+    else if (f !== undefined) args.push(history && k === 0 ? f : f.subarray(lo, hi));
+    else args.push(other(a));
+  }
+}
+
+/** Runs the row-only nodes, in topological order, on each requested row; their values live in compact buffers. */
+function runSparse(
+  nodes: readonly GraphNode[],
+  ops: readonly (StreamOp | undefined)[],
+  scalar: readonly (number | undefined)[],
+  full: readonly (Float64Array | undefined)[],
+  sparse: Uint8Array,
+  rowList: Int32Array,
+  cols: number,
+  computed: Int32Array,
+): void {
+  const count = nodes.length;
+  const R = rowList.length;
+  const compact: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(count);
+  // compact buffers are recycled once their last reader has run
+  const readers = new Int32Array(count);
+  for (let i = 0; i < count; i++) if (sparse[i] === 1) for (const a of (nodes[i] as GraphNode).args) if (sparse[a] === 1) readers[a] = (readers[a] as number) + 1;
+  const free: Float64Array[] = [];
+  const args: StreamArg[] = [];
+  for (let i = 0; i < count; i++) {
+    const op = ops[i];
+    if (sparse[i] !== 1 || op === undefined) continue;
+    const node = nodes[i] as GraphNode;
+    const whole = full[i];
+    const own = whole === undefined ? (free.pop() ?? new Float64Array(R * cols)) : undefined;
+    if (own !== undefined) compact[i] = own;
+    for (let r = 0; r < R; r++) {
+      const t = rowList[r] as number;
+      collectArgs(args, node, op.history, scalar, full, t * cols, (t + 1) * cols, (a) => (compact[a] as Float64Array).subarray(r * cols, (r + 1) * cols));
+      op.run(t, t + 1, args, own === undefined ? (whole as Float64Array).subarray(t * cols, (t + 1) * cols) : own.subarray(r * cols, (r + 1) * cols));
+    }
+    computed[i] = 1;
+    for (const a of node.args) {
+      if (sparse[a] !== 1) continue;
+      readers[a] = (readers[a] as number) - 1;
+      if (readers[a] !== 0) continue;
+      const done = compact[a];
+      if (done !== undefined && done !== own) free.push(done);
+      compact[a] = undefined;
+    }
+  }
+}
+
+/** NaN on every row of a whole frame that is not in the (sorted) list. */
+function fillOtherRows(values: Float64Array, rowList: Int32Array, rows: number, cols: number): void {
+  let from = 0;
+  for (let r = 0; r <= rowList.length; r++) {
+    const t = r < rowList.length ? (rowList[r] as number) : rows;
+    if (t > from) values.fill(Number.NaN, from * cols, t * cols);
+    from = t + 1;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { GraphNode, ParamValue } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { engineError, type EngineError } from '../errors.js';
+import type { StreamTraits } from './row-only.js';
 import { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from '../kernels/cross-section.js';
 import { binaryKernel, clipKernel, fillnaKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { holdUntilStream } from '../kernels/hold-until.js';
@@ -15,8 +16,8 @@ export type StreamArg = Float64Array | number;
  * `history`: the first argument is passed as the whole frame (the op reads rows before the block); every
  * other frame argument and `out` hold just the block's rows.
  */
-export interface StreamOp {
-  readonly history: boolean;
+export interface StreamOp extends StreamTraits {
+  /** Rowwise ops may also be run on any single row, `run(t, t + 1, …)`, in any order. */
   run(t0: number, t1: number, args: readonly StreamArg[], out: Float64Array): void;
 }
 
@@ -47,19 +48,24 @@ const frameArgs = (node: GraphNode, count: number): Result<void, EngineError> =>
 
 const arr = (a: StreamArg | undefined): Float64Array => a as Float64Array;
 
-const history = (make: (n: GraphNode, ctx: StreamContext) => Result<HistoryStream, EngineError>): StreamMaker => (node, ctx) =>
+const history = (
+  make: (n: GraphNode, ctx: StreamContext) => Result<HistoryStream, EngineError>,
+  rowwise = false,
+): StreamMaker => (node, ctx) =>
   frameArgs(node, 1).andThen(() =>
-    make(node, ctx).map((run): StreamOp => ({ history: true, run: (t0, t1, args, out) => run(arr(args[0]), t0, t1, out) })),
+    make(node, ctx).map((run): StreamOp => ({ history: true, rowwise, run: (t0, t1, args, out) => run(arr(args[0]), t0, t1, out) })),
   );
+/** A history op without state: row t reads input rows t and t − n only. */
+const lagged = (make: (n: GraphNode, ctx: StreamContext) => Result<HistoryStream, EngineError>): StreamMaker => history(make, true);
 
 const rowState = (make: (n: GraphNode, ctx: StreamContext) => Result<RowStream, EngineError>): StreamMaker => (node, ctx) =>
   frameArgs(node, 1).andThen(() =>
-    make(node, ctx).map((run): StreamOp => ({ history: false, run: (t0, t1, args, out) => run(arr(args[0]), t1 - t0, out) })),
+    make(node, ctx).map((run): StreamOp => ({ history: false, rowwise: false, run: (t0, t1, args, out) => run(arr(args[0]), t1 - t0, out) })),
   );
 
 const local = (run: (args: readonly StreamArg[], rows: number, cols: number, out: Float64Array) => void, arity = 1): StreamMaker =>
   (node, ctx) =>
-    frameArgs(node, arity).map((): StreamOp => ({ history: false, run: (t0, t1, args, out) => run(args, t1 - t0, ctx.cols, out) }));
+    frameArgs(node, arity).map((): StreamOp => ({ history: false, rowwise: true, run: (t0, t1, args, out) => run(args, t1 - t0, ctx.cols, out) }));
 
 const binary = (op: BinaryOp): StreamMaker => local((args, _rows, _cols, out) => binaryKernel(op, args[0] as StreamArg, args[1] as StreamArg, out), 2);
 const unary = (op: UnaryOp): StreamMaker => local((args, _rows, _cols, out) => unaryKernel(op, arr(args[0]), out));
@@ -86,11 +92,11 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
   rollingMax: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'max'))),
   rollingMin: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'min'))),
   rollingStd: history((n, c) => intParam(n, 0, 1).map((w) => rollingStdStream(c.cols, w, w))),
-  shift: history((n, c) => intParam(n, 0, 0).map((k) => shiftStream(c.cols, k, n.type === 'bool_frame'))),
-  pctChange: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'pctChange'))),
-  diff: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'diff'))),
-  rise: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'rise'))),
-  fall: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'fall'))),
+  shift: lagged((n, c) => intParam(n, 0, 0).map((k) => shiftStream(c.cols, k, n.type === 'bool_frame'))),
+  pctChange: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'pctChange'))),
+  diff: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'diff'))),
+  rise: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'rise'))),
+  fall: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'fall'))),
   sustain: history((n, c) =>
     intParam(n, 0, 1).andThen((w) =>
       (n.params.length > 1 ? intParam(n, 1, 1) : ok(w)).andThen((k) =>
@@ -98,8 +104,8 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
       ),
     ),
   ),
-  isEntry: history((_n, c) => ok(entryExitStream(c.cols, 'entry'))),
-  isExit: history((_n, c) => ok(entryExitStream(c.cols, 'exit'))),
+  isEntry: lagged((_n, c) => ok(entryExitStream(c.cols, 'entry'))),
+  isExit: lagged((_n, c) => ok(entryExitStream(c.cols, 'exit'))),
   ema: rowState((n, c) => intParam(n, 0, 1).map((k) => emaStream(c.cols, k))),
   rsi: rowState((n, c) => intParam(n, 0, 2).map((k) => rsiStream(c.cols, k))),
   holdUntil: (node, ctx) =>
@@ -107,7 +113,11 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
       (node.params.length > 0 ? intParam(node, 0, 1) : ok<number | null, EngineError>(null)).map((limit): StreamOp => {
         const run = holdUntilStream(ctx.cols, limit);
         const withRank = node.args.length > 2;
-        return { history: false, run: (t0, t1, args, out) => run(arr(args[0]), arr(args[1]), withRank ? arr(args[2]) : null, t1 - t0, out) };
+        return {
+          history: false,
+          rowwise: false,
+          run: (t0, t1, args, out) => run(arr(args[0]), arr(args[1]), withRank ? arr(args[2]) : null, t1 - t0, out),
+        };
       }),
     ),
   rank: local((args, rows, cols, out) => rankKernel(arr(args[0]), rows, cols, out)),

@@ -121,3 +121,17 @@ export function buildSchedule(
   }
   return out;
 }
+
+/**
+ * The rows of a position on `positionDates` that `sim` reads with this resample: the rebalance rows of a
+ * string resample (they depend on the dates only), or null when every row is read (`resample: null` compares
+ * each row with the previous one). Lets the evaluator compute only these rows of the position.
+ */
+export function positionRowsRead(positionDates: Dates, calendar: Dates, resample: Resample | null): Int32Array | null {
+  if (resample === null) return null;
+  const schedule = buildSchedule(positionDates, new Float64Array(0), 0, false, calendar, resample);
+  const rows = new Int32Array(schedule.length);
+  let n = 0;
+  for (const r of schedule) if (n === 0 || r.row > (rows[n - 1] as number)) rows[n++] = r.row;
+  return rows.subarray(0, n);
+}
