@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRecord } from '@alphaloop/ports/contracts';
-import { createThrowawaySchema, describePostgres, type ThrowawaySchema } from '../test/pg-gate.js';
+import { describePostgres, useThrowawayStorage } from '../test/pg-gate.js';
 import { spawnChild, type Child } from '../test/spawn.js';
 import { MULTI_PROCESS_MS } from '../test/timeouts.js';
 import { openStorage, type Storage } from './index.js';
@@ -91,26 +91,15 @@ describe('a process SIGKILLed in the middle of an append transaction: PGlite on 
 });
 
 describePostgres('a process SIGKILLed in the middle of an append transaction: PostgreSQL', (url) => {
-  let schema: ThrowawaySchema;
-  let storage: Storage;
-
-  beforeAll(async () => {
-    schema = await createThrowawaySchema(url);
-    storage = (await openStorage({ kind: 'postgres', connectionString: url, schema: schema.schema }))._unsafeUnwrap();
-  });
-
-  afterAll(async () => {
-    await storage?.close();
-    await schema?.drop();
-  });
+  const throwaway = useThrowawayStorage(url);
 
   it('leaves no partial record: nothing while the orphaned statement runs, all of it if the server finishes it', async () => {
     const runId = `crash-${randomUUID()}`;
-    await installStall(storage, runId, 3);
-    const child = spawnChild('crash-worker.ts', [runId, 'postgres', url, schema.schema]);
+    await installStall(throwaway.storage(), runId, 3);
+    const child = spawnChild('crash-worker.ts', [runId, 'postgres', url, throwaway.schema()]);
     const sleeping = async () => {
       const rows = await sql<{ pid: number }>`select pid from pg_stat_activity
-        where application_name = 'alphaloop' and wait_event = 'PgSleep' and query like '%alphaloop_append%' and pid <> pg_backend_pid()`.execute(storage.db);
+        where application_name = 'alphaloop' and wait_event = 'PgSleep' and query like '%alphaloop_append%' and pid <> pg_backend_pid()`.execute(throwaway.storage().db);
       return rows.rows.map((r) => r.pid);
     };
     let orphan: number[] = [];
@@ -123,15 +112,15 @@ describePostgres('a process SIGKILLed in the middle of an append transaction: Po
     });
 
     // The client is dead, its statement is still stalled on the server: none of it is visible.
-    await expectNothingOfTheDoomedAppend(storage, runId);
+    await expectNothingOfTheDoomedAppend(throwaway.storage(), runId);
 
     // PostgreSQL finishes a statement whose client died (it notices only when it next talks to the
     // client) and commits it — as a whole: record, champion change, history row and strategy together.
     for (let i = 0; i < 200 && (await sleeping()).length > 0; i += 1) await sleep(50);
-    const records = (await storage.history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap();
+    const records = (await throwaway.storage().history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap();
     expect(records.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
-    expect((await storage.champions.get(runId))._unsafeUnwrap()).toMatchObject({ version: 2, strategyId: 'crash-champion-2', iteration: 3 });
-    expect((await storage.champions.history(runId))._unsafeUnwrap().map((c) => c.version)).toEqual([1, 2]);
-    await expectNumberingContinues(storage, runId, 3);
+    expect((await throwaway.storage().champions.get(runId))._unsafeUnwrap()).toMatchObject({ version: 2, strategyId: 'crash-champion-2', iteration: 3 });
+    expect((await throwaway.storage().champions.history(runId))._unsafeUnwrap().map((c) => c.version)).toEqual([1, 2]);
+    await expectNumberingContinues(throwaway.storage(), runId, 3);
   }, MULTI_PROCESS_MS);
 });

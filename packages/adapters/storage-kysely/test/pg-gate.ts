@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { openStorage, type Storage } from '../src/index.js';
 
 /**
  * The one gate for every PostgreSQL test. `ALPHALOOP_PG_URL` set → the tests run (and fail if the
@@ -46,4 +47,26 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Opens a storage on a throwaway schema before the tests of the enclosing `describe` and closes and drops
+ * it after them. The getters are valid inside tests (after `beforeAll`).
+ */
+export function useThrowawayStorage(url: string): { readonly storage: () => Storage; readonly schema: () => string } {
+  let schema: ThrowawaySchema | undefined;
+  let storage: Storage | undefined;
+  beforeAll(async () => {
+    schema = await createThrowawaySchema(url);
+    storage = (await openStorage({ kind: 'postgres', connectionString: url, schema: schema.schema }))._unsafeUnwrap();
+  });
+  afterAll(async () => {
+    await storage?.close();
+    await schema?.drop();
+  });
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the throwaway ${what} is used before beforeAll opened it`);
+    return value;
+  };
+  return { storage: () => need(storage, 'storage'), schema: () => need(schema, 'schema').schema };
 }
