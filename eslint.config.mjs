@@ -48,5 +48,5 @@ export default [
   },
   // tests may import vitest and fast-check, and test doubles from testing/ folders
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': ['error', { depConstraints, enforceBuildableLibDependency: false }] } },
-  { files: ['**/vitest.config.ts'], rules: { '@nx/enforce-module-boundaries': 'off' } },
+  { files: ['**/vitest.config.ts', '**/vitest.*.config.ts'], rules: { '@nx/enforce-module-boundaries': 'off' } },
 ];

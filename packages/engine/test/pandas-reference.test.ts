@@ -5,14 +5,22 @@
  */
 import type { SimOptions } from '@alphaloop/strategy';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isoDate, sim, type Frame, type PriceFrames } from '../src/index.js';
 
 const PYTHON = '/usr/bin/python3';
-const SCRIPT = resolve(import.meta.dirname, '../../../tools/bench/reference/finlab_sim.py');
+/** The reference script, found from this file upwards (the test also runs from Stryker's sandbox copy). */
+function findScript(): string {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'tools/bench/reference/finlab_sim.py');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error('tools/bench/reference/finlab_sim.py not found above this test');
+  }
+}
+const SCRIPT = findScript();
 const hasPandas = spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0;
 if (!hasPandas && process.env.CI) throw new Error('python3-pandas is required in CI (apt-get install python3-pandas)');
 
