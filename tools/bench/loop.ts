@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, openApp } from '@alphaloop/cli/app';
 import { resolveSettings } from '@alphaloop/cli/settings';
 // @ts-expect-error -- the launcher's plain ES module, without type declarations
-import { buildIsCurrent } from '../../apps/cli/bin/build-freshness.mjs';
+import { buildIsCurrent } from '@alphaloop/cli/build-freshness';
 
 const iterations = Number(process.argv[2] ?? 5000);
 const helpRuns = Number(process.argv[3] ?? 10);
