@@ -155,72 +155,51 @@ export function rollingStdKernel(x: Float64Array, rows: number, cols: number, wi
  * van Herk / Gil-Werman block algorithm, streamed: a running prefix extreme of the current block of
  * `window` rows, and the suffix extremes of the previous (complete) block, computed when it ends.
  * out[t] = ext(suffix[t − window + 1], prefix[t]); O(1) per cell whatever the window.
+ *
+ * The pairwise extreme does not branch on the data: which of two noisy prices is larger is a coin toss, and
+ * a mispredicted branch per cell made the kernel about twice as slow. The winner is read from a two-cell
+ * scratch array at the comparison's 0/1; only NaN (rare, in runs) branches. Ties and signed zeros resolve
+ * as `a > b ? a : b` (max) and `a < b ? a : b` (min); NaN in either gives NaN.
  */
 export function rollingExtremeStream(cols: number, window: number, which: 'max' | 'min'): HistoryStream {
   const prefix = new Float64Array(cols);
   const suffix = new Float64Array(window * cols); // suffix extremes of the last complete block, by row % window
+  const pick = new Float64Array(2);
   const isMax = which === 'max';
   return (x, t0, t1, out) => {
     for (let t = t0; t < t1; t++) {
       const o = t * cols;
       const w = (t - t0) * cols;
       const j = t % window;
-      if (j === 0) for (let s = 0; s < cols; s++) prefix[s] = x[o + s] as number;
-      else if (isMax) {
-        for (let s = 0; s < cols; s++) {
-          const a = prefix[s] as number;
-          const b = x[o + s] as number;
-          prefix[s] = a > b || a !== a ? a : b;
-        }
-      } else {
-        for (let s = 0; s < cols; s++) {
-          const a = prefix[s] as number;
-          const b = x[o + s] as number;
-          prefix[s] = a < b || a !== a ? a : b;
-        }
-      }
+      if (j === 0) prefix.set(x.subarray(o, o + cols));
+      else extreme(isMax, pick, prefix, 0, x, o, prefix, 0, cols);
       if (t < window - 1) out.fill(Number.NaN, w, w + cols);
-      else if (j === window - 1) for (let s = 0; s < cols; s++) out[w + s] = prefix[s] as number;
-      else {
-        const so = ((t - window + 1) % window) * cols;
-        if (isMax) {
-          for (let s = 0; s < cols; s++) {
-            const a = suffix[so + s] as number;
-            const b = prefix[s] as number;
-            out[w + s] = a > b || a !== a ? a : b;
-          }
-        } else {
-          for (let s = 0; s < cols; s++) {
-            const a = suffix[so + s] as number;
-            const b = prefix[s] as number;
-            out[w + s] = a < b || a !== a ? a : b;
-          }
-        }
-      }
+      else if (j === window - 1) out.set(prefix, w);
+      else extreme(isMax, pick, suffix, ((t - window + 1) % window) * cols, prefix, 0, out, w, cols);
       if (j === window - 1) {
         // the block [t − window + 1, t] is complete: its suffix extremes, from the end backwards
-        for (let s = 0; s < cols; s++) suffix[j * cols + s] = x[o + s] as number;
-        for (let k = j - 1; k >= 0; k--) {
-          const r = (t - (j - k)) * cols;
-          const so = k * cols;
-          const sn = so + cols;
-          if (isMax) {
-            for (let s = 0; s < cols; s++) {
-              const a = suffix[sn + s] as number;
-              const b = x[r + s] as number;
-              suffix[so + s] = a > b || a !== a ? a : b;
-            }
-          } else {
-            for (let s = 0; s < cols; s++) {
-              const a = suffix[sn + s] as number;
-              const b = x[r + s] as number;
-              suffix[so + s] = a < b || a !== a ? a : b;
-            }
-          }
-        }
+        suffix.set(x.subarray(o, o + cols), j * cols);
+        for (let k = j - 1; k >= 0; k--) extreme(isMax, pick, suffix, (k + 1) * cols, x, (t - (j - k)) * cols, suffix, k * cols, cols);
       }
     }
   };
+}
+
+/**
+ * out[oo + s] = max (or min) of a[ao + s] and b[bo + s] for s < n, NaN when a or b is NaN, ties and signed
+ * zeros as `a > b ? a : b` (`a < b ? a : b`). `isMax` is loop-invariant, so its branch is always predicted;
+ * the winner is read from the two-cell `pick` at the comparison's 0/1 instead of branching on the data.
+ */
+function extreme(
+  isMax: boolean, pick: Float64Array, a: Float64Array, ao: number, b: Float64Array, bo: number, out: Float64Array, oo: number, n: number,
+): void {
+  for (let s = 0; s < n; s++) {
+    const u = a[ao + s] as number;
+    const v = b[bo + s] as number;
+    pick[0] = v;
+    pick[1] = u;
+    out[oo + s] = u === u ? (pick[+(isMax ? u > v : u < v)] as number) : u;
+  }
 }
 
 export function rollingExtremeKernel(
