@@ -9,6 +9,11 @@ const BLOCK_CELLS = 65_536;
 /** Frames `sim` allocates beside the position (weights, an averaged trade price for some `tradeAt`): a margin. */
 const SIM_FRAMES = 2;
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
+/** Values per window row and symbol a rolling op keeps (kernels/rolling.ts): max/min one, a sum and a
+ *  count (counted as two), a std a count, a mean and a sum of squares (three). */
+const WINDOW_STATE: Readonly<Record<string, number>> = {
+  rollingMax: 1, rollingMin: 1, average: 2, rollingMean: 2, rollingSum: 2, rollingStd: 3,
+};
 
 /** What the evaluator will hold at once for one graph, by the engine's streaming plan. */
 export interface MemoryPlan {
@@ -17,7 +22,7 @@ export interface MemoryPlan {
   /** Block buffers (rows-per-block × symbols each), recycled by reference counting. */
   readonly blockBuffers: number;
   readonly blockRows: number;
-  /** Per-op state that grows with the window (rolling max/min keep window × symbols values). */
+  /** Per-op state that grows with the window (a rolling op keeps window × symbols values of each kind). */
   readonly stateCells: number;
 }
 
@@ -66,9 +71,11 @@ export function memoryPlan(graph: FactorGraph, rows: number, cols: number): Memo
     const category = operationSpec(node.op)?.category;
     const first = node.args[0];
     if ((category === undefined || category === 'time_series' || category === 'state') && first !== undefined && valid(first)) needsFull[first] = 1;
-    if (node.op === 'rollingMax' || node.op === 'rollingMin') {
+    // rolling windows keep the previous block's suffixes: window × symbols values of each kind they track
+    const kinds = WINDOW_STATE[node.op];
+    if (kinds !== undefined) {
       const window = node.params[0];
-      stateCells += (typeof window === 'number' && window > 0 ? Math.min(window, rows) : rows) * cols;
+      stateCells += kinds * (typeof window === 'number' && window > 0 ? Math.min(window, rows) : rows) * cols;
     }
   }
   let fullFrames = 0;

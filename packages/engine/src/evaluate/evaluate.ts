@@ -4,7 +4,7 @@ import { engineError, fromException, type EngineError } from '../errors.js';
 import { reindexFfill, sameGrid, validateFrame, type Frame } from '../frame.js';
 import type { PriceFrames } from '../sim/sim.js';
 import { KERNELS, type KernelContext, type Value } from './registry.js';
-import { markRowOnly } from './row-only.js';
+import { markRowOnly, rowDemand } from './row-only.js';
 import { STREAMS, type StreamArg, type StreamOp } from './streams.js';
 
 /**
@@ -331,20 +331,22 @@ function runStreaming(
     return err(engineError('invalid_input', 'the root of the graph must be a frame (a position), not a number'));
   }
 
-  // 2. which nodes run only on the requested rows: row-wise ops all of whose readers are such nodes too,
-  //    reading them row by row (not as the history input of a lag, which reads earlier rows)
+  // 2. which nodes run only on some rows: row-wise ops (elementwise, cross-sectional, lags, rolling windows)
+  //    all of whose readers are such nodes; each is computed on the rows its readers read (`rowDemand`)
   const rowSet = requestedRows(options.rows, rows);
   if (rowSet.isErr()) return err(rowSet.error);
   const sparse =
     rowSet.value === null
       ? new Uint8Array(count)
       : markRowOnly(nodes, graph.root, (i) => ops[i] !== undefined, (i) => ops[i], (i) => reachable[i] === 1);
+  const rowsOf = rowSet.value === null ? [] : rowDemand(nodes, sparse, graph.root, rowSet.value, rows);
   let sparseNodes = 0;
   for (let i = 0; i < count; i++) sparseNodes += sparse[i] as number;
 
   // 3. storage: whole frames for the root, for inputs read with history and for inputs of row-only nodes;
   //    block slots for the rest, recycled by reference counting in topological order (the same plan serves
-  //    every block)
+  //    every block). Row-only nodes read with history by another row-only node (a lag's input) get a whole
+  //    frame too, written on their rows only; other row-only nodes keep just their rows (`runSparse`).
   const needsFull = new Uint8Array(count);
   needsFull[graph.root] = 1;
   for (let i = 0; i < count; i++) {
@@ -360,7 +362,7 @@ function runStreaming(
   let reused = 0;
   let fullBuffers = 0;
   for (let i = 0; i < count; i++) {
-    if (ops[i] === undefined || (sparse[i] === 1 && i !== graph.root)) continue;
+    if (ops[i] === undefined || sparse[i] === 1) continue;
     if (needsFull[i] === 1) {
       full[i] = options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
       fullBuffers++;
@@ -399,9 +401,13 @@ function runStreaming(
       if (t0 === 0) computed[i] = 1;
     }
   }
-  // 5. the nodes computed on the requested rows only, one row at a time; rows nobody reads stay NaN
+  // 5. the row-only nodes, each on its rows; rows nobody reads stay NaN in the result
   if (rowSet.value !== null && sparseNodes > 0) {
-    runSparse(nodes, ops, scalar, full, sparse, rowSet.value, cols, computed);
+    const take = (): Float64Array => {
+      fullBuffers++;
+      return options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
+    };
+    runSparse(nodes, ops, scalar, full, sparse, needsFull, rowsOf, rows, cols, computed, take);
     fillOtherRows(full[graph.root] as Float64Array, rowSet.value, rows, cols);
   }
   let rootValues = full[graph.root];
@@ -468,36 +474,64 @@ function collectArgs(
   }
 }
 
-/** Runs the row-only nodes, in topological order, on each requested row; their values live in compact buffers. */
+/**
+ * Runs the row-only nodes in topological order, each on its rows (runs of consecutive rows at a time).
+ * A node that `needsFull` (the root, a lag's input) is written into a whole frame on its rows; any other
+ * keeps its rows only, in a compact buffer (row rows[r] at r·cols), recycled once its last reader has run.
+ */
 function runSparse(
   nodes: readonly GraphNode[],
   ops: readonly (StreamOp | undefined)[],
   scalar: readonly (number | undefined)[],
-  full: readonly (Float64Array | undefined)[],
+  full: (Float64Array | undefined)[],
   sparse: Uint8Array,
-  rowList: Int32Array,
+  needsFull: Uint8Array,
+  rowsOf: readonly (Int32Array | undefined)[],
+  rows: number,
   cols: number,
   computed: Int32Array,
+  take: () => Float64Array,
 ): void {
   const count = nodes.length;
-  const R = rowList.length;
   const compact: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(count);
-  // compact buffers are recycled once their last reader has run
+  const positionOf: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(count);
   const readers = new Int32Array(count);
   for (let i = 0; i < count; i++) if (sparse[i] === 1) for (const a of (nodes[i] as GraphNode).args) if (sparse[a] === 1) readers[a] = (readers[a] as number) + 1;
   const free: Float64Array[] = [];
   const args: StreamArg[] = [];
   for (let i = 0; i < count; i++) {
     const op = ops[i];
-    if (sparse[i] !== 1 || op === undefined) continue;
+    const list = rowsOf[i];
+    if (sparse[i] !== 1 || op === undefined || list === undefined) continue;
     const node = nodes[i] as GraphNode;
-    const whole = full[i];
-    const own = whole === undefined ? (free.pop() ?? new Float64Array(R * cols)) : undefined;
-    if (own !== undefined) compact[i] = own;
-    for (let r = 0; r < R; r++) {
-      const t = rowList[r] as number;
-      collectArgs(args, node, op.history, scalar, full, t * cols, (t + 1) * cols, (a) => (compact[a] as Float64Array).subarray(r * cols, (r + 1) * cols));
-      op.run(t, t + 1, args, own === undefined ? (whole as Float64Array).subarray(t * cols, (t + 1) * cols) : own.subarray(r * cols, (r + 1) * cols));
+    const R = list.length;
+    let own: Float64Array | undefined;
+    let whole: Float64Array | undefined;
+    if (needsFull[i] === 1) {
+      whole = take();
+      full[i] = whole;
+    } else {
+      own = free.find((b) => b.length >= R * cols);
+      if (own === undefined) own = new Float64Array(R * cols);
+      else free.splice(free.indexOf(own), 1);
+      compact[i] = own;
+      const pos = new Int32Array(rows).fill(-1);
+      for (let r = 0; r < R; r++) pos[list[r] as number] = r;
+      positionOf[i] = pos;
+    }
+    const compactRows = (a: number, t0: number, t1: number): Float64Array => {
+      const p = (positionOf[a] as Int32Array)[t0] as number;
+      return (compact[a] as Float64Array).subarray(p * cols, (p + t1 - t0) * cols);
+    };
+    for (let r = 0; r < R; ) {
+      // a run of consecutive rows [t0, t1) = list[r … e)
+      const t0 = list[r] as number;
+      let e = r + 1;
+      while (e < R && list[e] === t0 + (e - r)) e++;
+      const t1 = t0 + (e - r);
+      collectArgs(args, node, op.history, scalar, full, t0 * cols, t1 * cols, (a) => compactRows(a, t0, t1));
+      op.run(t0, t1, args, whole === undefined ? (own as Float64Array).subarray(r * cols, e * cols) : whole.subarray(t0 * cols, t1 * cols));
+      r = e;
     }
     computed[i] = 1;
     for (const a of node.args) {
@@ -505,8 +539,9 @@ function runSparse(
       readers[a] = (readers[a] as number) - 1;
       if (readers[a] !== 0) continue;
       const done = compact[a];
-      if (done !== undefined && done !== own) free.push(done);
+      if (done !== undefined) free.push(done);
       compact[a] = undefined;
+      positionOf[a] = undefined;
     }
   }
 }

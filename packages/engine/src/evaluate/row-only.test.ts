@@ -32,17 +32,20 @@ describe('rowOnlyNodes', () => {
     return g.nodes.filter((_, i) => marks[i] === 1).map((n) => n.op).sort();
   };
 
-  it('marks the row-wise tail after the last rolling window, and a lag of data, but not the input of a lag', () => {
+  it('marks the row-wise tail with the windows and lags it reads and a lag\'s input, but not a window\'s input', () => {
+    // the pctChange is read by a rolling window: every row of it is needed
     expect(opsOf(`const c = data.get('price:close');
-return c.pctChange(1).average(20).where(c > c.rolling(20).max().shift(1)).isLargest(10);`)).toEqual(['gt', 'isLargest', 'shift', 'where']);
-    // the abs() is read by a lag as its history input: every row of it is needed
+return c.pctChange(1).average(20).where(c > c.rolling(20).max().shift(1)).isLargest(10);`)).toEqual(['average', 'gt', 'isLargest', 'rollingMax', 'shift', 'where']);
+    // a lag reads two rows of its input per row: the abs() is computed on those rows only
     expect(opsOf(`const c = data.get('price:close');
-return c.abs().shift(2) > c.pctChange(5);`)).toEqual(['gt', 'pctChange', 'shift']);
+return c.abs().shift(2) > c.pctChange(5);`)).toEqual(['abs', 'gt', 'pctChange', 'shift']);
+    expect(opsOf(`const c = data.get('price:close');
+return c.abs().average(5) > 1 && (c > 1).sustain(3);`)).toEqual(['and', 'average', 'gt', 'sustain']);
   });
 
   it('marks nothing when the root carries state from row to row', () => {
     expect(opsOf(`const c = data.get('price:close');
-return (c > 1).sustain(3);`)).toEqual([]);
+return c.ema(5) > 1;`)).toEqual(['gt']);
     expect(opsOf(`const c = data.get('price:close');
 return (c > c.shift(1)).holdUntil(c < 0, 5);`)).toEqual([]);
   });

@@ -48,15 +48,15 @@ const frameArgs = (node: GraphNode, count: number): Result<void, EngineError> =>
 
 const arr = (a: StreamArg | undefined): Float64Array => a as Float64Array;
 
-const history = (
-  make: (n: GraphNode, ctx: StreamContext) => Result<HistoryStream, EngineError>,
-  rowwise = false,
-): StreamMaker => (node, ctx) =>
+/**
+ * An op that reads its first argument with history (rows before the current one). Every such op computes
+ * any row from the input rows of its window or lag alone (the rolling streams rebuild their state when
+ * asked for a row out of sequence), so it is row-wise: it may be run on requested rows only.
+ */
+const history = (make: (n: GraphNode, ctx: StreamContext) => Result<HistoryStream, EngineError>): StreamMaker => (node, ctx) =>
   frameArgs(node, 1).andThen(() =>
-    make(node, ctx).map((run): StreamOp => ({ history: true, rowwise, run: (t0, t1, args, out) => run(arr(args[0]), t0, t1, out) })),
+    make(node, ctx).map((run): StreamOp => ({ history: true, rowwise: true, run: (t0, t1, args, out) => run(arr(args[0]), t0, t1, out) })),
   );
-/** A history op without state: row t reads input rows t and t − n only. */
-const lagged = (make: (n: GraphNode, ctx: StreamContext) => Result<HistoryStream, EngineError>): StreamMaker => history(make, true);
 
 const rowState = (make: (n: GraphNode, ctx: StreamContext) => Result<RowStream, EngineError>): StreamMaker => (node, ctx) =>
   frameArgs(node, 1).andThen(() =>
@@ -92,11 +92,11 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
   rollingMax: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'max'))),
   rollingMin: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'min'))),
   rollingStd: history((n, c) => intParam(n, 0, 1).map((w) => rollingStdStream(c.cols, w, w))),
-  shift: lagged((n, c) => intParam(n, 0, 0).map((k) => shiftStream(c.cols, k, n.type === 'bool_frame'))),
-  pctChange: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'pctChange'))),
-  diff: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'diff'))),
-  rise: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'rise'))),
-  fall: lagged((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'fall'))),
+  shift: history((n, c) => intParam(n, 0, 0).map((k) => shiftStream(c.cols, k, n.type === 'bool_frame'))),
+  pctChange: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'pctChange'))),
+  diff: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'diff'))),
+  rise: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'rise'))),
+  fall: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'fall'))),
   sustain: history((n, c) =>
     intParam(n, 0, 1).andThen((w) =>
       (n.params.length > 1 ? intParam(n, 1, 1) : ok(w)).andThen((k) =>
@@ -104,8 +104,8 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
       ),
     ),
   ),
-  isEntry: lagged((_n, c) => ok(entryExitStream(c.cols, 'entry'))),
-  isExit: lagged((_n, c) => ok(entryExitStream(c.cols, 'exit'))),
+  isEntry: history((_n, c) => ok(entryExitStream(c.cols, 'entry'))),
+  isExit: history((_n, c) => ok(entryExitStream(c.cols, 'exit'))),
   ema: rowState((n, c) => intParam(n, 0, 1).map((k) => emaStream(c.cols, k))),
   rsi: rowState((n, c) => intParam(n, 0, 2).map((k) => rsiStream(c.cols, k))),
   holdUntil: (node, ctx) =>

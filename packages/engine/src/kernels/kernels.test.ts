@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { rankKernel, quantileRowKernel, selectKernel, zscoreKernel } from './cross-section.js';
 import { binaryKernel, clipKernel, fillnaKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { holdUntilKernel } from './hold-until.js';
-import { rollingExtremeKernel, rollingStdKernel, rollingSumKernel, sustainKernel } from './rolling.js';
+import {
+  rollingExtremeKernel,
+  rollingExtremeStream,
+  rollingStdKernel,
+  rollingStdStream,
+  rollingSumKernel,
+  rollingSumStream,
+  sustainKernel,
+  sustainStream,
+  type HistoryStream,
+} from './rolling.js';
 import { diffKernel, emaKernel, entryExitKernel, pctChangeKernel, riseFallKernel, rsiKernel, shiftKernel } from './timeseries.js';
 
 /** A small matrix with NaNs, repeated values and a few zeros. */
@@ -110,6 +120,41 @@ describe('rolling kernels match naive windows', () => {
         );
         expectClose(out, expected);
       }),
+    );
+  });
+});
+
+describe('rolling streams asked for rows out of sequence', () => {
+  const makers: [string, (cols: number, w: number) => HistoryStream][] = [
+    ['sum', (c, w) => rollingSumStream(c, w, w, false)],
+    ['average', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true)],
+    ['std', (c, w) => rollingStdStream(c, w, w)],
+    ['max', (c, w) => rollingExtremeStream(c, w, 'max')],
+    ['min', (c, w) => rollingExtremeStream(c, w, 'min')],
+    ['sustain', (c, w) => sustainStream(c, w, Math.max(1, w - 1))],
+  ];
+  /** Row ranges to ask for, in the order asked: ascending with gaps of any size, then some going back. */
+  const calls = fc.array(fc.record({ at: fc.nat(), length: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 12 });
+
+  it.each(makers)('%s: every row has the bits of the one-pass result, whatever was asked before', (_name, make) => {
+    fc.assert(
+      fc.property(matrix, fc.integer({ min: 1, max: 6 }), calls, fc.boolean(), ({ rows, cols, x }, w, asks, sorted) => {
+        const expected = new Float64Array(rows * cols);
+        make(cols, w)(x, 0, rows, expected);
+        const stream = make(cols, w);
+        const ranges = asks.map(({ at, length }) => [at % rows, Math.min(rows, (at % rows) + length)] as const);
+        if (sorted) ranges.sort((a, b) => a[0] - b[0]);
+        for (const [t0, t1] of ranges) {
+          const out = new Float64Array((t1 - t0) * cols).fill(12345);
+          stream(x, t0, t1, out);
+          for (let i = 0; i < out.length; i++) {
+            const a = out[i] as number;
+            const b = expected[t0 * cols + i] as number;
+            if (!Object.is(a, b)) throw new Error(`rows ${t0}–${t1 - 1}, cell ${i}: ${a} vs ${b}`);
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,65 +1,157 @@
 /**
- * Rolling-window kernels down each column of a row-major (rows × cols) matrix, one pass, no per-cell
- * allocation. Windows count rows and include the current row.
+ * Rolling-window kernels down each column of a row-major (rows × cols) matrix, no per-cell allocation.
+ * Windows count rows and include the current row.
  *
  * Each kernel exists as a stream: a factory holding per-column state and a `run(x, t0, t1, out)` that
  * computes rows [t0, t1). `x` is the whole input (rows before t0 are read for the window), `out` receives
- * rows t0..t1−1 at out[(t − t0)·cols + s]. Calling `run` on consecutive row ranges gives exactly the result of
- * one call over all rows. The `…Kernel` functions are the one-call form.
+ * rows t0..t1−1 at out[(t − t0)·cols + s]. Any row range may be asked for, in any order: a stream resumes
+ * from its state when asked for the row after the last one it computed (or a few rows later), and otherwise
+ * rebuilds its state from the input rows of the window, so a caller that reads only some rows (a monthly
+ * rebalance) pays for about one window per row it asks for. The values never depend on the order of the
+ * calls: row t is always the same arithmetic on the same input rows. The `…Kernel` functions are the
+ * one-call form.
+ *
+ * Sums, standard deviations and extremes use the van Herk / Gil-Werman decomposition: rows are cut into
+ * blocks of `window` rows (block k = rows [k·window, (k + 1)·window)); a window ending at row t is the
+ * suffix of the previous block from row t − window + 1 (accumulated from the block's end backwards) plus
+ * the prefix of t's block up to t (accumulated forwards). No value ever leaves an accumulator, so nothing
+ * cancels or drifts, whatever the series' length.
  */
 
 export type HistoryStream = (x: Float64Array, t0: number, t1: number, out: Float64Array) => void;
 
 /**
- * Rolling sum or mean with `minPeriods` valid values required (NaNs inside the window are skipped, as in
- * pandas). Running sums per column with compensation (the exact rounding error of every addition and
- * removal, by Knuth's branch-free TwoSum), so long series do not drift; branch-free because on market data
- * the sign and size comparisons of the branchy form mispredict half the time.
- * `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)).
+ * A block-decomposed window kernel (see above) and its driver. Subclasses say how a row enters the prefix
+ * (`addPrefix`, started afresh at a block's first row), how the suffix of row r is made from row r and the
+ * suffix of row r + 1 (`addSuffix`, from nothing at a block's last row) and how a window is read out
+ * (`emit`). The kernels are classes, not closures, so the hot calls always reach the same function: V8
+ * inlines them once and does not throw its optimised code away for each new stream.
  */
-export function rollingSumStream(cols: number, window: number, minPeriods: number, mean: boolean): HistoryStream {
-  const sum = new Float64Array(cols);
-  const comp = new Float64Array(cols);
-  const count = new Int32Array(cols);
-  return (x, t0, t1, out) => {
-    for (let t = t0; t < t1; t++) {
-      const o = t * cols;
-      const w = (t - t0) * cols;
-      const oo = (t - window) * cols;
-      const leaving = t >= window;
-      for (let s = 0; s < cols; s++) {
-        let acc = sum[s] as number;
-        let c = comp[s] as number;
-        let cnt = count[s] as number;
-        const v = x[o + s] as number;
-        if (v === v) {
-          const tt = acc + v;
-          const b = tt - acc;
-          c += acc - (tt - b) + (v - b);
-          acc = tt;
-          cnt++;
-        }
-        if (leaving) {
-          const u = -(x[oo + s] as number);
-          if (u === u) {
-            const tt = acc + u;
-            const b = tt - acc;
-            c += acc - (tt - b) + (u - b);
-            acc = tt;
-            cnt--;
-          }
-        }
-        if (cnt === 0) {
-          acc = 0;
-          c = 0;
-        }
-        sum[s] = acc;
-        comp[s] = c;
-        count[s] = cnt;
-        out[w + s] = cnt >= minPeriods ? (mean ? (acc + c) / cnt : acc + c) : Number.NaN;
+abstract class BlockWindow {
+  private next = 0;
+
+  constructor(protected readonly cols: number, protected readonly window: number) {}
+
+  protected abstract addPrefix(x: Float64Array, r: number): void;
+  protected abstract addSuffix(x: Float64Array, r: number): void;
+  /** Writes the window ending at row t to out[w…]; the prefix holds t's block up to t. */
+  protected abstract emit(t: number, out: Float64Array, w: number): void;
+
+  /**
+   * Rows [t0, t1) into out. From the state after the last row computed, a few rows later are reached by
+   * stepping through the gap (about two row visits per skipped row), anything else by rebuilding the state
+   * from the window's input rows (about one window of row visits).
+   */
+  run(x: Float64Array, t0: number, t1: number, out: Float64Array): void {
+    if (t0 !== this.next) {
+      if (t0 > this.next && 2 * (t0 - this.next) < this.window) for (let t = this.next; t < t0; t++) this.step(x, t, false, out, 0);
+      else this.seed(x, t0);
+    }
+    for (let t = t0; t < t1; t++) this.step(x, t, true, out, (t - t0) * this.cols);
+    this.next = t1;
+  }
+
+  private step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void {
+    this.addPrefix(x, t);
+    if (emit) this.emit(t, out, w);
+    // a block is complete: the suffixes of its rows, from its end backwards
+    if (t % this.window === this.window - 1) for (let r = t; r > t - this.window; r--) this.addSuffix(x, r);
+  }
+
+  /** The state just before row t, from the input alone: t's block up to t − 1, and the previous block's
+   *  suffixes that windows from row t on read (rows t − window + 1 … the block's end). */
+  private seed(x: Float64Array, t: number): void {
+    const start = t - (t % this.window);
+    for (let r = start; r < t; r++) this.addPrefix(x, r);
+    if (start >= this.window) for (let r = start - 1; r > t - this.window; r--) this.addSuffix(x, r);
+  }
+}
+
+const streamOf = (kernel: BlockWindow): HistoryStream => (x, t0, t1, out) => kernel.run(x, t0, t1, out);
+
+/**
+ * Rolling sum or mean with `minPeriods` valid values required (NaNs inside the window are skipped, as in
+ * pandas). Per column: a valid count and a sum of the valid values for the prefix of the current block, and
+ * for every row of the previous block the suffix from that row to the block's end; a window is
+ * suffix + prefix (the prefix alone in the first block and when the window is exactly one block).
+ */
+class RollingSum extends BlockWindow {
+  private readonly preSum: Float64Array;
+  private readonly preCount: Int32Array;
+  private readonly sufSum: Float64Array; // by row % window, for the previous block
+  private readonly sufCount: Int32Array;
+
+  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean) {
+    super(cols, window);
+    this.preSum = new Float64Array(cols);
+    this.preCount = new Int32Array(cols);
+    this.sufSum = new Float64Array(window * cols);
+    this.sufCount = new Int32Array(window * cols);
+  }
+
+  protected addPrefix(x: Float64Array, r: number): void {
+    const { cols, preSum, preCount } = this;
+    const o = r * cols;
+    if (r % this.window === 0) {
+      preSum.fill(0);
+      preCount.fill(0);
+    }
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      if (v === v) {
+        preSum[s] = (preSum[s] as number) + v;
+        preCount[s] = (preCount[s] as number) + 1;
       }
     }
-  };
+  }
+
+  protected addSuffix(x: Float64Array, r: number): void {
+    const { cols, sufSum, sufCount } = this;
+    const o = r * cols;
+    const k = (r % this.window) * cols;
+    if (r % this.window === this.window - 1) {
+      for (let s = 0; s < cols; s++) {
+        const v = x[o + s] as number;
+        const valid = v === v;
+        sufSum[k + s] = valid ? 0 + v : 0;
+        sufCount[k + s] = valid ? 1 : 0;
+      }
+      return;
+    }
+    const after = k + cols;
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      if (v === v) {
+        sufSum[k + s] = v + (sufSum[after + s] as number);
+        sufCount[k + s] = (sufCount[after + s] as number) + 1;
+      } else {
+        sufSum[k + s] = sufSum[after + s] as number;
+        sufCount[k + s] = sufCount[after + s] as number;
+      }
+    }
+  }
+
+  protected emit(t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, mean, preSum, preCount, sufSum, sufCount } = this;
+    if (t < window || t % window === window - 1) {
+      for (let s = 0; s < cols; s++) {
+        const n = preCount[s] as number;
+        out[w + s] = n >= minPeriods ? (mean ? (preSum[s] as number) / n : (preSum[s] as number)) : Number.NaN;
+      }
+      return;
+    }
+    const k = ((t - window + 1) % window) * cols;
+    for (let s = 0; s < cols; s++) {
+      const n = (sufCount[k + s] as number) + (preCount[s] as number);
+      const v = (sufSum[k + s] as number) + (preSum[s] as number);
+      out[w + s] = n >= minPeriods ? (mean ? v / n : v) : Number.NaN;
+    }
+  }
+}
+
+/** `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)). */
+export function rollingSumStream(cols: number, window: number, minPeriods: number, mean: boolean): HistoryStream {
+  return streamOf(new RollingSum(cols, window, minPeriods, mean));
 }
 
 export function rollingSumKernel(
@@ -69,81 +161,99 @@ export function rollingSumKernel(
 }
 
 /**
- * Rolling sample standard deviation (ddof = 1) with `minPeriods` valid values (≥ 2 needed). Welford
- * add/remove per column; a window whose values are all equal gives exactly 0 (as pandas); when a large value
- * leaves the window and the update cancels, the column's window is recomputed exactly.
+ * Rolling sample standard deviation (ddof = 1) with `minPeriods` valid values (≥ 2 needed). The prefix and
+ * suffix keep Welford's count, mean and sum of squared deviations; a window combines them by Chan et al.'s
+ * pairwise formula (M2 = M2a + M2b + δ²·na·nb/n). Nothing is ever removed, so a window of equal values gives
+ * exactly 0 (as pandas) and a large value leaving the window cannot cancel the others out.
  */
-export function rollingStdStream(cols: number, window: number, minPeriods: number): HistoryStream {
-  const mean = new Float64Array(cols);
-  const m2 = new Float64Array(cols);
-  const count = new Int32Array(cols);
-  const last = new Float64Array(cols).fill(Number.NaN);
-  const run = new Int32Array(cols); // length of the current run of equal valid values ending at this row
-  return (x, t0, t1, out) => {
-    for (let t = t0; t < t1; t++) {
-      const o = t * cols;
-      const w = (t - t0) * cols;
-      const old = t - window;
-      for (let s = 0; s < cols; s++) {
-        const v = x[o + s] as number;
-        let mu = mean[s] as number;
-        let q = m2[s] as number;
-        let n = count[s] as number;
-        if (v === v) {
-          n++;
-          const d = v - mu;
-          mu += d / n;
-          q += d * (v - mu);
-          if (v === last[s]) run[s] = (run[s] as number) + 1;
-          else {
-            run[s] = 1;
-            last[s] = v;
-          }
-        } else {
-          run[s] = 0;
-          last[s] = Number.NaN;
-        }
-        if (old >= 0) {
-          const u = x[old * cols + s] as number;
-          if (u === u) {
-            n--;
-            if (n === 0) {
-              mu = 0;
-              q = 0;
-            } else {
-              const q0 = q;
-              const d = u - mu;
-              mu -= d / n;
-              q -= d * (u - mu);
-              if (q < q0 * 1e-4) {
-                // a large value left the window: the update cancelled catastrophically; recompute exactly
-                let acc = 0;
-                let c = 0;
-                for (let r = old + 1; r <= t; r++) {
-                  const y = x[r * cols + s] as number;
-                  if (y === y) {
-                    acc += y;
-                    c++;
-                  }
-                }
-                mu = acc / c;
-                let sq = 0;
-                for (let r = old + 1; r <= t; r++) {
-                  const y = x[r * cols + s] as number;
-                  if (y === y) sq += (y - mu) * (y - mu);
-                }
-                q = sq;
-              }
-            }
-          }
-        }
-        mean[s] = mu;
-        m2[s] = q;
-        count[s] = n;
-        out[w + s] = n >= minPeriods && n >= 2 ? ((run[s] as number) >= n ? 0 : Math.sqrt(q > 0 ? q / (n - 1) : 0)) : Number.NaN;
+class RollingStd extends BlockWindow {
+  private readonly preN: Int32Array;
+  private readonly preMean: Float64Array;
+  private readonly preM2: Float64Array;
+  private readonly sufN: Int32Array;
+  private readonly sufMean: Float64Array;
+  private readonly sufM2: Float64Array;
+
+  constructor(cols: number, window: number, private readonly minPeriods: number) {
+    super(cols, window);
+    this.preN = new Int32Array(cols);
+    this.preMean = new Float64Array(cols);
+    this.preM2 = new Float64Array(cols);
+    this.sufN = new Int32Array(window * cols);
+    this.sufMean = new Float64Array(window * cols);
+    this.sufM2 = new Float64Array(window * cols);
+  }
+
+  protected addPrefix(x: Float64Array, r: number): void {
+    const { cols, preN, preMean, preM2 } = this;
+    const o = r * cols;
+    if (r % this.window === 0) {
+      preN.fill(0);
+      preMean.fill(0);
+      preM2.fill(0);
+    }
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      if (v === v) {
+        const n = (preN[s] as number) + 1;
+        const mu = preMean[s] as number;
+        const d = v - mu;
+        const mu1 = mu + d / n;
+        preM2[s] = (preM2[s] as number) + d * (v - mu1);
+        preMean[s] = mu1;
+        preN[s] = n;
       }
     }
-  };
+  }
+
+  protected addSuffix(x: Float64Array, r: number): void {
+    const { cols, sufN, sufMean, sufM2 } = this;
+    const o = r * cols;
+    const k = (r % this.window) * cols;
+    const last = r % this.window === this.window - 1;
+    const after = k + cols;
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      const n0 = last ? 0 : (sufN[after + s] as number);
+      const mu = last ? 0 : (sufMean[after + s] as number);
+      const q = last ? 0 : (sufM2[after + s] as number);
+      if (v === v) {
+        const n = n0 + 1;
+        const d = v - mu;
+        const mu1 = mu + d / n;
+        sufM2[k + s] = q + d * (v - mu1);
+        sufMean[k + s] = mu1;
+        sufN[k + s] = n;
+      } else {
+        sufM2[k + s] = q;
+        sufMean[k + s] = mu;
+        sufN[k + s] = n0;
+      }
+    }
+  }
+
+  protected emit(t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, preN, preMean, preM2, sufN, sufMean, sufM2 } = this;
+    const first = t < window || t % window === window - 1;
+    const k = first ? 0 : ((t - window + 1) % window) * cols;
+    for (let s = 0; s < cols; s++) {
+      const na = first ? 0 : (sufN[k + s] as number);
+      const nb = preN[s] as number;
+      const n = na + nb;
+      let q: number;
+      if (na === 0) q = preM2[s] as number;
+      else if (nb === 0) q = sufM2[k + s] as number;
+      else {
+        const d = (preMean[s] as number) - (sufMean[k + s] as number);
+        q = (sufM2[k + s] as number) + (preM2[s] as number) + (d * d * na * nb) / n;
+      }
+      out[w + s] = n >= minPeriods && n >= 2 ? Math.sqrt(q > 0 ? q / (n - 1) : 0) : Number.NaN;
+    }
+  }
+}
+
+export function rollingStdStream(cols: number, window: number, minPeriods: number): HistoryStream {
+  return streamOf(new RollingStd(cols, window, minPeriods));
 }
 
 export function rollingStdKernel(x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, out: Float64Array): void {
@@ -152,37 +262,49 @@ export function rollingStdKernel(x: Float64Array, rows: number, cols: number, wi
 
 /**
  * Rolling max / min over `window` rows with min_periods = window (any NaN in the window → NaN), by the
- * van Herk / Gil-Werman block algorithm, streamed: a running prefix extreme of the current block of
- * `window` rows, and the suffix extremes of the previous (complete) block, computed when it ends.
- * out[t] = ext(suffix[t − window + 1], prefix[t]); O(1) per cell whatever the window.
+ * same block decomposition: the running extreme of the current block's prefix and the suffix extremes of
+ * the previous block; O(1) per cell whatever the window.
  *
  * The pairwise extreme does not branch on the data: which of two noisy prices is larger is a coin toss, and
  * a mispredicted branch per cell made the kernel about twice as slow. The winner is read from a two-cell
  * scratch array at the comparison's 0/1; only NaN (rare, in runs) branches. Ties and signed zeros resolve
  * as `a > b ? a : b` (max) and `a < b ? a : b` (min); NaN in either gives NaN.
  */
+class RollingExtreme extends BlockWindow {
+  private readonly prefix: Float64Array;
+  private readonly suffix: Float64Array; // suffix extremes of the previous block, by row % window
+  private readonly pick = new Float64Array(2);
+
+  constructor(cols: number, window: number, private readonly isMax: boolean) {
+    super(cols, window);
+    this.prefix = new Float64Array(cols);
+    this.suffix = new Float64Array(window * cols);
+  }
+
+  protected addPrefix(x: Float64Array, r: number): void {
+    const o = r * this.cols;
+    if (r % this.window === 0) this.prefix.set(x.subarray(o, o + this.cols));
+    else extreme(this.isMax, this.pick, this.prefix, 0, x, o, this.prefix, 0, this.cols);
+  }
+
+  protected addSuffix(x: Float64Array, r: number): void {
+    const { cols, suffix } = this;
+    const o = r * cols;
+    const k = (r % this.window) * cols;
+    if (r % this.window === this.window - 1) suffix.set(x.subarray(o, o + cols), k);
+    else extreme(this.isMax, this.pick, suffix, k + cols, x, o, suffix, k, cols);
+  }
+
+  protected emit(t: number, out: Float64Array, w: number): void {
+    const { cols, window } = this;
+    if (t < window - 1) out.fill(Number.NaN, w, w + cols);
+    else if (t % window === window - 1) out.set(this.prefix, w);
+    else extreme(this.isMax, this.pick, this.suffix, ((t - window + 1) % window) * cols, this.prefix, 0, out, w, cols);
+  }
+}
+
 export function rollingExtremeStream(cols: number, window: number, which: 'max' | 'min'): HistoryStream {
-  const prefix = new Float64Array(cols);
-  const suffix = new Float64Array(window * cols); // suffix extremes of the last complete block, by row % window
-  const pick = new Float64Array(2);
-  const isMax = which === 'max';
-  return (x, t0, t1, out) => {
-    for (let t = t0; t < t1; t++) {
-      const o = t * cols;
-      const w = (t - t0) * cols;
-      const j = t % window;
-      if (j === 0) prefix.set(x.subarray(o, o + cols));
-      else extreme(isMax, pick, prefix, 0, x, o, prefix, 0, cols);
-      if (t < window - 1) out.fill(Number.NaN, w, w + cols);
-      else if (j === window - 1) out.set(prefix, w);
-      else extreme(isMax, pick, suffix, ((t - window + 1) % window) * cols, prefix, 0, out, w, cols);
-      if (j === window - 1) {
-        // the block [t − window + 1, t] is complete: its suffix extremes, from the end backwards
-        suffix.set(x.subarray(o, o + cols), j * cols);
-        for (let k = j - 1; k >= 0; k--) extreme(isMax, pick, suffix, (k + 1) * cols, x, (t - (j - k)) * cols, suffix, k * cols, cols);
-      }
-    }
-  };
+  return streamOf(new RollingExtreme(cols, window, which === 'max'));
 }
 
 /**
@@ -210,11 +332,23 @@ export function rollingExtremeKernel(
 
 /**
  * FinLab `sustain(n, k)`: true where at least k of the last n rows (incl. today) are true; rows 0..n−2 are
- * false. Exact integer counts per column.
+ * false. Exact integer counts per column (a row enters and the row n back leaves), so the count is the same
+ * however it was reached; asked for a row other than the next one, the stream recounts that row's window.
  */
 export function sustainStream(cols: number, window: number, k: number): HistoryStream {
   const count = new Int32Array(cols);
+  let next = 0;
   return (x, t0, t1, out) => {
+    if (t0 !== next) {
+      count.fill(0);
+      for (let r = Math.max(0, t0 - window); r < t0; r++) {
+        const o = r * cols;
+        for (let s = 0; s < cols; s++) {
+          const v = x[o + s] as number;
+          if (v > 0 || v < 0) count[s] = (count[s] as number) + 1;
+        }
+      }
+    }
     for (let t = t0; t < t1; t++) {
       const o = t * cols;
       const w = (t - t0) * cols;
@@ -231,6 +365,7 @@ export function sustainStream(cols: number, window: number, k: number): HistoryS
         out[w + s] = t >= window - 1 && c >= k ? 1 : 0;
       }
     }
+    next = t1;
   };
 }
 
