@@ -5,7 +5,8 @@
 // Run (one core):
 //   cd tools/bench && taskset -c 0 node --conditions=@alphaloop/source --import tsx backtest.ts [symbols] [days] [runs]
 // Options via env: BENCH_NO_PANDAS=1 skips the reference; BENCH_REPEATS (pandas runs, default 2);
-// BENCH_WARMUP (uncounted engine runs first, default 2: the JIT compiles the kernels during them);
+// BENCH_WARMUP (uncounted engine runs first, default 6: the JIT compiles the kernels and the evaluator's row-only
+// paths during them; a research loop runs thousands of backtests, so the steady state is what it sees);
 // BENCH_BLOCK_ROWS (rows per block of the streaming evaluator; default ≈ 65 k cells); BENCH_EXTRA=FILE times
 // one more strategy (engine only), e.g. to see what one operation costs.
 // Reported: wall-clock and CPU time (process.cpuUsage, all threads) per backtest; on a shared machine the
@@ -57,7 +58,7 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
   const sims: number[] = [];
   const cpus: number[] = [];
   let last: ReturnType<typeof backtestGraph> | undefined;
-  const warmup = Number(process.env.BENCH_WARMUP ?? 2);
+  const warmup = Number(process.env.BENCH_WARMUP ?? 6);
   for (let k = 1 - warmup; k <= RUNS; k++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -95,6 +96,8 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
         totalMedianMs: ms(0, median(totals)),
         cpuMedianMs: ms(0, median(cpus)),
         totalMinMs: ms(0, Math.min(...totals)),
+        totalsMs: totals.map((t) => Math.round(t)),
+        evaluatesMs: evals.map((t) => Math.round(t)),
         evaluateMedianMs: ms(0, median(evals)),
         simAndStatsMedianMs: ms(0, median(sims)),
         wholeFrameBuffers: rep.fullBuffers,

@@ -74,8 +74,8 @@ export function markRowOnly(
 
 /**
  * The rows each row-only node is computed on (ascending; undefined for the other nodes): the requested rows
- * for the root, and for every other row-only node the rows its readers read, a lag's input the rows t and
- * t − n for each row t of the lag.
+ * for the root, and for every other row-only node the rows its readers read: a lag's input the rows t and
+ * t − n for each row t of the lag (a shift's only t − n).
  */
 export function rowDemand(
   nodes: readonly GraphNode[],
@@ -104,9 +104,11 @@ export function rowDemand(
         m = new Uint8Array(rows);
         marks[a] = m;
       }
+      // a shift reads only row t − n of its input; the other lags rows t and t − n
+      const current = !(k === 0 && node.op === 'shift');
       for (let t = 0; t < rows; t++) {
         if (own[t] === 0) continue;
-        m[t] = 1;
+        if (current) m[t] = 1;
         if (k === 0 && lag !== null && t >= lag) m[t - lag] = 1;
       }
     }

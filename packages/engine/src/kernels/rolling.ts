@@ -170,22 +170,22 @@ class RollingStd extends BlockWindow {
   private readonly preN: Int32Array;
   private readonly preMean: Float64Array;
   private readonly preM2: Float64Array;
-  private readonly sufN: Int32Array;
-  private readonly sufMean: Float64Array;
-  private readonly sufM2: Float64Array;
+  /** The previous block's suffix statistics, by row % window and symbol: count, mean, M2 side by side. */
+  private readonly suffix: Float64Array;
+  /** 1/n for n ≤ window: Welford's updates multiply instead of dividing (a division costs several multiplies). */
+  private readonly inverse: Float64Array;
 
   constructor(cols: number, window: number, private readonly minPeriods: number) {
     super(cols, window);
+    this.inverse = Float64Array.from({ length: window + 1 }, (_, n) => (n === 0 ? 0 : 1 / n));
     this.preN = new Int32Array(cols);
     this.preMean = new Float64Array(cols);
     this.preM2 = new Float64Array(cols);
-    this.sufN = new Int32Array(window * cols);
-    this.sufMean = new Float64Array(window * cols);
-    this.sufM2 = new Float64Array(window * cols);
+    this.suffix = new Float64Array(3 * window * cols);
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
-    const { cols, preN, preMean, preM2 } = this;
+    const { cols, preN, preMean, preM2, inverse } = this;
     const o = r * cols;
     if (r % this.window === 0) {
       preN.fill(0);
@@ -198,7 +198,7 @@ class RollingStd extends BlockWindow {
         const n = (preN[s] as number) + 1;
         const mu = preMean[s] as number;
         const d = v - mu;
-        const mu1 = mu + d / n;
+        const mu1 = mu + d * (inverse[n] as number);
         preM2[s] = (preM2[s] as number) + d * (v - mu1);
         preMean[s] = mu1;
         preN[s] = n;
@@ -207,45 +207,53 @@ class RollingStd extends BlockWindow {
   }
 
   protected addSuffix(x: Float64Array, r: number): void {
-    const { cols, sufN, sufMean, sufM2 } = this;
+    const { cols, suffix, inverse } = this;
     const o = r * cols;
-    const k = (r % this.window) * cols;
-    const last = r % this.window === this.window - 1;
-    const after = k + cols;
-    for (let s = 0; s < cols; s++) {
+    const k = 3 * (r % this.window) * cols;
+    if (r % this.window === this.window - 1) {
+      for (let s = 0, c = k; s < cols; s++, c += 3) {
+        const v = x[o + s] as number;
+        const valid = v === v;
+        suffix[c] = valid ? 1 : 0;
+        suffix[c + 1] = valid ? 0 + v : 0;
+        suffix[c + 2] = 0;
+      }
+      return;
+    }
+    for (let s = 0, c = k, a = k + 3 * cols; s < cols; s++, c += 3, a += 3) {
       const v = x[o + s] as number;
-      const n0 = last ? 0 : (sufN[after + s] as number);
-      const mu = last ? 0 : (sufMean[after + s] as number);
-      const q = last ? 0 : (sufM2[after + s] as number);
+      const n0 = suffix[a] as number;
+      const mu = suffix[a + 1] as number;
+      const q = suffix[a + 2] as number;
       if (v === v) {
         const n = n0 + 1;
         const d = v - mu;
-        const mu1 = mu + d / n;
-        sufM2[k + s] = q + d * (v - mu1);
-        sufMean[k + s] = mu1;
-        sufN[k + s] = n;
+        const mu1 = mu + d * (inverse[n] as number);
+        suffix[c] = n;
+        suffix[c + 1] = mu1;
+        suffix[c + 2] = q + d * (v - mu1);
       } else {
-        sufM2[k + s] = q;
-        sufMean[k + s] = mu;
-        sufN[k + s] = n0;
+        suffix[c] = n0;
+        suffix[c + 1] = mu;
+        suffix[c + 2] = q;
       }
     }
   }
 
   protected emit(t: number, out: Float64Array, w: number): void {
-    const { cols, window, minPeriods, preN, preMean, preM2, sufN, sufMean, sufM2 } = this;
+    const { cols, window, minPeriods, preN, preMean, preM2, suffix } = this;
     const first = t < window || t % window === window - 1;
-    const k = first ? 0 : ((t - window + 1) % window) * cols;
-    for (let s = 0; s < cols; s++) {
-      const na = first ? 0 : (sufN[k + s] as number);
+    const k = first ? 0 : 3 * ((t - window + 1) % window) * cols;
+    for (let s = 0, c = k; s < cols; s++, c += 3) {
+      const na = first ? 0 : (suffix[c] as number);
       const nb = preN[s] as number;
       const n = na + nb;
       let q: number;
       if (na === 0) q = preM2[s] as number;
-      else if (nb === 0) q = sufM2[k + s] as number;
+      else if (nb === 0) q = suffix[c + 2] as number;
       else {
-        const d = (preMean[s] as number) - (sufMean[k + s] as number);
-        q = (sufM2[k + s] as number) + (preM2[s] as number) + (d * d * na * nb) / n;
+        const d = (preMean[s] as number) - (suffix[c + 1] as number);
+        q = (suffix[c + 2] as number) + (preM2[s] as number) + (d * d * na * nb) / n;
       }
       out[w + s] = n >= minPeriods && n >= 2 ? Math.sqrt(q > 0 ? q / (n - 1) : 0) : Number.NaN;
     }
@@ -265,10 +273,11 @@ export function rollingStdKernel(x: Float64Array, rows: number, cols: number, wi
  * same block decomposition: the running extreme of the current block's prefix and the suffix extremes of
  * the previous block; O(1) per cell whatever the window.
  *
- * The pairwise extreme does not branch on the data: which of two noisy prices is larger is a coin toss, and
- * a mispredicted branch per cell made the kernel about twice as slow. The winner is read from a two-cell
- * scratch array at the comparison's 0/1; only NaN (rare, in runs) branches. Ties and signed zeros resolve
- * as `a > b ? a : b` (max) and `a < b ? a : b` (min); NaN in either gives NaN.
+ * The pairwise extreme does not branch on the data: which of two noisy prices is larger is a coin toss (even
+ * for a running extreme within a block, measured), and a mispredicted branch per cell made the kernel about
+ * twice as slow. The winner is read from a two-cell scratch array at the comparison's 0/1; only NaN (rare,
+ * in runs) branches. Ties and signed zeros resolve as `a > b ? a : b` (max) and `a < b ? a : b` (min); NaN
+ * in either gives NaN.
  */
 class RollingExtreme extends BlockWindow {
   private readonly prefix: Float64Array;
