@@ -11,71 +11,174 @@
  * calls: row t is always the same arithmetic on the same input rows. The `…Kernel` functions are the
  * one-call form.
  *
- * Sums, standard deviations and extremes use the van Herk / Gil-Werman decomposition: rows are cut into
- * blocks of `window` rows (block k = rows [k·window, (k + 1)·window)); a window ending at row t is the
- * suffix of the previous block from row t − window + 1 (accumulated from the block's end backwards) plus
- * the prefix of t's block up to t (accumulated forwards). No value ever leaves an accumulator, so nothing
+ * Rows are cut into blocks of `window` rows (block k = rows [k·window, (k + 1)·window)). Standard
+ * deviations, extremes and short sums use the van Herk / Gil-Werman decomposition: a window ending at row t
+ * is the suffix of the previous block from row t − window + 1 (accumulated from the block's end backwards)
+ * plus the prefix of t's block up to t (accumulated forwards). Long sums record the prefix sums of the
+ * previous block instead (see `RollingSumRecorded`). No value ever leaves a running accumulator, so nothing
  * cancels or drifts, whatever the series' length.
  */
 
 export type HistoryStream = (x: Float64Array, t0: number, t1: number, out: Float64Array) => void;
 
 /**
- * A block-decomposed window kernel (see above) and its driver. Subclasses say how a row enters the prefix
- * (`addPrefix`, started afresh at a block's first row), how the suffix of row r is made from row r and the
- * suffix of row r + 1 (`addSuffix`, from nothing at a block's last row) and how a window is read out
- * (`emit`). The kernels are classes, not closures, so the hot calls always reach the same function: V8
- * inlines them once and does not throw its optimised code away for each new stream.
+ * The driver of a window kernel whose every row can be computed from the input alone: `step(x, t, emit,
+ * out, w)` moves the state through row t (and writes row t at out[w…] when `emit`); `seed(x, t)` rebuilds the
+ * state a stream has just before row t from the input rows. The kernels are classes, not closures, so the hot
+ * calls always reach the same function: V8 inlines them once and does not throw its optimised code away for
+ * each new stream.
  */
-abstract class BlockWindow {
+abstract class Resumable {
   private next = 0;
 
   constructor(protected readonly cols: number, protected readonly window: number) {}
+
+  protected abstract step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void;
+  protected abstract seed(x: Float64Array, t: number): void;
+  /** Row visits of `seed(x, t)`, and of one `step`: the driver steps through a gap when that is cheaper. */
+  protected abstract seedCost(t: number): number;
+  protected abstract readonly stepCost: number;
+
+  /**
+   * Rows [t0, t1) into out. From the state after the last row computed, a few rows later are reached by
+   * stepping through the gap, anything else by rebuilding the state from the window's input rows.
+   */
+  run(x: Float64Array, t0: number, t1: number, out: Float64Array): void {
+    if (t0 !== this.next) {
+      if (t0 > this.next && this.stepCost * (t0 - this.next) < this.seedCost(t0)) {
+        for (let t = this.next; t < t0; t++) this.step(x, t, false, out, 0);
+      } else this.seed(x, t0);
+    }
+    for (let t = t0; t < t1; t++) this.step(x, t, true, out, (t - t0) * this.cols);
+    this.next = t1;
+  }
+}
+
+/**
+ * The van Herk / Gil-Werman decomposition (see above). Subclasses say how a row enters the prefix
+ * (`addPrefix`, started afresh at a block's first row), how the suffix of row r is made from row r and the
+ * suffix of row r + 1 (`addSuffix`, from nothing at a block's last row) and how a window is read out (`emit`).
+ */
+abstract class BlockWindow extends Resumable {
+  protected readonly stepCost = 2; // the row enters the prefix, and later its block's suffixes
 
   protected abstract addPrefix(x: Float64Array, r: number): void;
   protected abstract addSuffix(x: Float64Array, r: number): void;
   /** Writes the window ending at row t to out[w…]; the prefix holds t's block up to t. */
   protected abstract emit(t: number, out: Float64Array, w: number): void;
 
-  /**
-   * Rows [t0, t1) into out. From the state after the last row computed, a few rows later are reached by
-   * stepping through the gap (about two row visits per skipped row), anything else by rebuilding the state
-   * from the window's input rows (about one window of row visits).
-   */
-  run(x: Float64Array, t0: number, t1: number, out: Float64Array): void {
-    if (t0 !== this.next) {
-      if (t0 > this.next && 2 * (t0 - this.next) < this.window) for (let t = this.next; t < t0; t++) this.step(x, t, false, out, 0);
-      else this.seed(x, t0);
-    }
-    for (let t = t0; t < t1; t++) this.step(x, t, true, out, (t - t0) * this.cols);
-    this.next = t1;
+  protected seedCost(): number {
+    return this.window - 1;
   }
 
-  private step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void {
+  protected step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void {
     this.addPrefix(x, t);
     if (emit) this.emit(t, out, w);
     // a block is complete: the suffixes of its rows, from its end backwards
     if (t % this.window === this.window - 1) for (let r = t; r > t - this.window; r--) this.addSuffix(x, r);
   }
 
-  /** The state just before row t, from the input alone: t's block up to t − 1, and the previous block's
-   *  suffixes that windows from row t on read (rows t − window + 1 … the block's end). */
-  private seed(x: Float64Array, t: number): void {
+  /** t's block up to t − 1, and the previous block's suffixes that windows from row t on read (rows
+   *  t − window + 1 … the block's end). */
+  protected seed(x: Float64Array, t: number): void {
     const start = t - (t % this.window);
     for (let r = start; r < t; r++) this.addPrefix(x, r);
     if (start >= this.window) for (let r = start - 1; r > t - this.window; r--) this.addSuffix(x, r);
   }
 }
 
-const streamOf = (kernel: BlockWindow): HistoryStream => (x, t0, t1, out) => kernel.run(x, t0, t1, out);
+const streamOf = (kernel: Resumable): HistoryStream => (x, t0, t1, out) => kernel.run(x, t0, t1, out);
 
 /**
  * Rolling sum or mean with `minPeriods` valid values required (NaNs inside the window are skipped, as in
- * pandas). Per column: a valid count and a sum of the valid values for the prefix of the current block, and
- * for every row of the previous block the suffix from that row to the block's end; a window is
- * suffix + prefix (the prefix alone in the first block and when the window is exactly one block).
+ * pandas). Rows are cut into blocks of `window` rows; per column, the running sum and valid count of the
+ * current block's prefix are recorded at every row, for this block and the previous one. A window ending
+ * at row t (index j in its block) is the previous block's part after its row j plus the current prefix:
+ * (total − recorded[j]) + prefix, or the prefix alone in the first block and when the window is exactly one
+ * block. One pass, one visit per row; accumulators restart every block, so nothing drifts, and the
+ * difference of two sums over at most one block loses no more than summing the window directly would.
  */
-class RollingSum extends BlockWindow {
+class RollingSumRecorded extends Resumable {
+  protected readonly stepCost = 1;
+  private readonly preSum: Float64Array;
+  private readonly preCount: Int32Array;
+  /** Prefix sums and counts by block parity, row in block and symbol: [(parity · window + j) · cols + s]. */
+  private readonly recordedSum: Float64Array;
+  private readonly recordedCount: Int32Array;
+
+  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean) {
+    super(cols, window);
+    this.preSum = new Float64Array(cols);
+    this.preCount = new Int32Array(cols);
+    this.recordedSum = new Float64Array(2 * window * cols);
+    this.recordedCount = new Int32Array(2 * window * cols);
+  }
+
+  /** The previous block (when windows from t on reach into it) and t's block up to t − 1. */
+  protected seedCost(t: number): number {
+    const j = t % this.window;
+    return (t >= this.window && j < this.window - 1 ? this.window : 0) + j;
+  }
+
+  protected seed(x: Float64Array, t: number): void {
+    const j = t % this.window;
+    const from = t >= this.window && j < this.window - 1 ? t - j - this.window : t - j;
+    for (let r = from; r < t; r++) this.addRow(x, r);
+  }
+
+  protected step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void {
+    this.addRow(x, t);
+    if (emit) this.emit(t, out, w);
+  }
+
+  private addRow(x: Float64Array, r: number): void {
+    const { cols, window, preSum, preCount, recordedSum, recordedCount } = this;
+    const o = r * cols;
+    const j = r % window;
+    const at = ((Math.floor(r / window) & 1) * window + j) * cols;
+    if (j === 0) {
+      preSum.fill(0);
+      preCount.fill(0);
+    }
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      let sum = preSum[s] as number;
+      let n = preCount[s] as number;
+      if (v === v) {
+        sum = sum + v;
+        n++;
+        preSum[s] = sum;
+        preCount[s] = n;
+      }
+      recordedSum[at + s] = sum;
+      recordedCount[at + s] = n;
+    }
+  }
+
+  private emit(t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, mean, preSum, preCount, recordedSum, recordedCount } = this;
+    const j = t % window;
+    if (t < window || j === window - 1) {
+      for (let s = 0; s < cols; s++) {
+        const n = preCount[s] as number;
+        out[w + s] = n >= minPeriods ? (mean ? (preSum[s] as number) / n : (preSum[s] as number)) : Number.NaN;
+      }
+      return;
+    }
+    const previous = ((Math.floor(t / window) - 1) & 1) * window * cols;
+    const total = previous + (window - 1) * cols;
+    const before = previous + j * cols;
+    for (let s = 0; s < cols; s++) {
+      const n = (recordedCount[total + s] as number) - (recordedCount[before + s] as number) + (preCount[s] as number);
+      const v = (recordedSum[total + s] as number) - (recordedSum[before + s] as number) + (preSum[s] as number);
+      out[w + s] = n >= minPeriods ? (mean ? v / n : v) : Number.NaN;
+    }
+  }
+}
+
+/** The same sums by block suffixes: window = suffix + prefix (the prefix alone in the first block and when
+ *  the window is exactly one block). */
+class RollingSumBlocks extends BlockWindow {
   private readonly preSum: Float64Array;
   private readonly preCount: Int32Array;
   private readonly sufSum: Float64Array; // by row % window, for the previous block
@@ -149,15 +252,37 @@ class RollingSum extends BlockWindow {
   }
 }
 
-/** `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)). */
-export function rollingSumStream(cols: number, window: number, minPeriods: number, mean: boolean): HistoryStream {
-  return streamOf(new RollingSum(cols, window, minPeriods, mean));
+/**
+ * Which of the two sums a window gets. A short window read at monthly rebalances is mostly rebuilt from
+ * scratch: about one window of row visits with block suffixes, one and a half with recorded prefixes. A long
+ * one is mostly stepped through: two visits per row with block suffixes, one with recorded prefixes. The
+ * choice depends on the window alone, so a row's value never depends on which rows were asked for.
+ */
+const LONG_SUM_WINDOW = 40;
+
+/** How a rolling sum is decomposed (see `LONG_SUM_WINDOW`); both give the same values to rounding. */
+export type SumMethod = 'blocks' | 'recorded';
+
+/**
+ * `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)).
+ * `method` defaults by the window's length (tests pass it to check both).
+ */
+export function rollingSumStream(
+  cols: number, window: number, minPeriods: number, mean: boolean,
+  method: SumMethod = window >= LONG_SUM_WINDOW ? 'recorded' : 'blocks',
+): HistoryStream {
+  return streamOf(
+    method === 'recorded'
+      ? new RollingSumRecorded(cols, window, minPeriods, mean)
+      : new RollingSumBlocks(cols, window, minPeriods, mean),
+  );
 }
 
 export function rollingSumKernel(
   x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, mean: boolean, out: Float64Array,
+  method?: SumMethod,
 ): void {
-  rollingSumStream(cols, window, minPeriods, mean)(x, 0, rows, out);
+  rollingSumStream(cols, window, minPeriods, mean, method)(x, 0, rows, out);
 }
 
 /**
