@@ -29,29 +29,54 @@ export type HistoryStream = (x: Float64Array, t0: number, t1: number, out: Float
  * each new stream.
  */
 abstract class Resumable {
+  /** The row the state is ready for; −1 after a row computed alone (the state was not kept). */
   private next = 0;
+  /** The last row asked for. */
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(protected readonly cols: number, protected readonly window: number) {}
 
   protected abstract step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void;
   protected abstract seed(x: Float64Array, t: number): void;
+  /**
+   * Row t into out[w…] from the input alone, with the arithmetic `seed` then `step` would do, in the same
+   * order (so the same bits), but a column at a time with the running values in registers and nothing
+   * stored: a lone row (a monthly rebalance) costs about half as much as rebuilding the state.
+   */
+  protected abstract alone(x: Float64Array, t: number, out: Float64Array, w: number): void;
   /** Row visits of `seed(x, t)`, and of one `step`: the driver steps through a gap when that is cheaper. */
   protected abstract seedCost(t: number): number;
   protected abstract readonly stepCost: number;
 
   /**
    * Rows [t0, t1) into out. From the state after the last row computed, a few rows later are reached by
-   * stepping through the gap, anything else by rebuilding the state from the window's input rows.
+   * stepping through the gap; a single row far from it is computed alone; anything else rebuilds the state
+   * from the window's input rows.
    */
   run(x: Float64Array, t0: number, t1: number, out: Float64Array): void {
     if (t0 !== this.next) {
-      if (t0 > this.next && this.stepCost * (t0 - this.next) < this.seedCost(t0)) {
+      const last = this.last;
+      this.last = t1 - 1;
+      if (this.next >= 0 && t0 > this.next && this.stepCost * (t0 - this.next) < this.seedCost(t0)) {
         for (let t = this.next; t < t0; t++) this.step(x, t, false, out, 0);
+      } else if (t1 - t0 === 1 && (t0 < last || t0 - last >= this.window)) {
+        // a lone row, a window or more after the last one asked for (rows close together are streamed)
+        this.alone(x, t0, out, 0);
+        this.next = -1;
+        return;
       } else this.seed(x, t0);
     }
+    this.last = t1 - 1;
     for (let t = t0; t < t1; t++) this.step(x, t, true, out, (t - t0) * this.cols);
     this.next = t1;
   }
+}
+
+/** The winner of `u` (the extreme so far) and `v`, as `extreme` picks it (see there). */
+function pickExtreme(isMax: boolean, pick: Float64Array, u: number, v: number): number {
+  pick[0] = v;
+  pick[1] = u;
+  return u === u ? (pick[+(isMax ? u > v : u < v)] as number) : u;
 }
 
 /**
@@ -69,6 +94,11 @@ abstract class BlockWindow extends Resumable {
 
   protected seedCost(): number {
     return this.window - 1;
+  }
+
+  /** Whether the window ending at row t takes a suffix of the previous block (else it is t's prefix). */
+  protected readsPreviousBlock(t: number): boolean {
+    return t >= this.window && t % this.window !== this.window - 1;
   }
 
   protected step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void {
@@ -129,6 +159,43 @@ class RollingSumRecorded extends Resumable {
   protected step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void {
     this.addRow(x, t);
     if (emit) this.emit(t, out, w);
+  }
+
+  protected alone(x: Float64Array, t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, mean } = this;
+    const j = t % window;
+    const start = t - j;
+    const withPrevious = !(t < window || j === window - 1);
+    const from = withPrevious ? start - window : start;
+    for (let s = 0; s < cols; s++) {
+      // the previous block's prefix sums at its row j and at its end, then t's block up to t
+      let sum = 0;
+      let n = 0;
+      let before = 0;
+      let beforeN = 0;
+      let total = 0;
+      let totalN = 0;
+      for (let r = from; r <= t; r++) {
+        if (r === start) {
+          total = sum;
+          totalN = n;
+          sum = 0;
+          n = 0;
+        }
+        const v = x[r * cols + s] as number;
+        if (v === v) {
+          sum = sum + v;
+          n++;
+        }
+        if (r === from + j && withPrevious) {
+          before = sum;
+          beforeN = n;
+        }
+      }
+      const count = withPrevious ? totalN - beforeN + n : n;
+      const value = withPrevious ? total - before + sum : sum;
+      out[w + s] = count >= minPeriods ? (mean ? value / count : value) : Number.NaN;
+    }
   }
 
   private addRow(x: Float64Array, r: number): void {
@@ -231,6 +298,38 @@ class RollingSumBlocks extends BlockWindow {
         sufSum[k + s] = sufSum[after + s] as number;
         sufCount[k + s] = sufCount[after + s] as number;
       }
+    }
+  }
+
+  protected alone(x: Float64Array, t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, mean } = this;
+    const start = t - (t % window);
+    const withSuffix = this.readsPreviousBlock(t);
+    for (let s = 0; s < cols; s++) {
+      // the previous block's suffix from its end down to row t − window + 1, then t's block up to t
+      let suffix = 0;
+      let suffixN = 0;
+      if (withSuffix) {
+        for (let r = start - 1; r > t - window; r--) {
+          const v = x[r * cols + s] as number;
+          if (v === v) {
+            suffix = r === start - 1 ? 0 + v : v + suffix;
+            suffixN++;
+          }
+        }
+      }
+      let sum = 0;
+      let n = 0;
+      for (let r = start; r <= t; r++) {
+        const v = x[r * cols + s] as number;
+        if (v === v) {
+          sum = sum + v;
+          n++;
+        }
+      }
+      const count = withSuffix ? suffixN + n : n;
+      const value = withSuffix ? suffix + sum : sum;
+      out[w + s] = count >= minPeriods ? (mean ? value / count : value) : Number.NaN;
     }
   }
 
@@ -365,6 +464,58 @@ class RollingStd extends BlockWindow {
     }
   }
 
+  protected alone(x: Float64Array, t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, inverse } = this;
+    const start = t - (t % window);
+    const withSuffix = this.readsPreviousBlock(t);
+    for (let s = 0; s < cols; s++) {
+      let na = 0;
+      let ma = 0;
+      let qa = 0;
+      if (withSuffix) {
+        for (let r = start - 1; r > t - window; r--) {
+          const v = x[r * cols + s] as number;
+          if (r === start - 1) {
+            const valid = v === v;
+            na = valid ? 1 : 0;
+            ma = valid ? 0 + v : 0;
+            qa = 0;
+          } else if (v === v) {
+            const n = na + 1;
+            const d = v - ma;
+            const mu1 = ma + d * (inverse[n] as number);
+            qa = qa + d * (v - mu1);
+            ma = mu1;
+            na = n;
+          }
+        }
+      }
+      let nb = 0;
+      let mb = 0;
+      let qb = 0;
+      for (let r = start; r <= t; r++) {
+        const v = x[r * cols + s] as number;
+        if (v === v) {
+          const n = nb + 1;
+          const d = v - mb;
+          const mu1 = mb + d * (inverse[n] as number);
+          qb = qb + d * (v - mu1);
+          mb = mu1;
+          nb = n;
+        }
+      }
+      const n = na + nb;
+      let q: number;
+      if (na === 0) q = qb;
+      else if (nb === 0) q = qa;
+      else {
+        const d = mb - ma;
+        q = qa + qb + (d * d * na * nb) / n;
+      }
+      out[w + s] = n >= minPeriods && n >= 2 ? Math.sqrt(q > 0 ? q / (n - 1) : 0) : Number.NaN;
+    }
+  }
+
   protected emit(t: number, out: Float64Array, w: number): void {
     const { cols, window, minPeriods, preN, preMean, preM2, suffix } = this;
     const first = t < window || t % window === window - 1;
@@ -427,6 +578,27 @@ class RollingExtreme extends BlockWindow {
     const k = (r % this.window) * cols;
     if (r % this.window === this.window - 1) suffix.set(x.subarray(o, o + cols), k);
     else extreme(this.isMax, this.pick, suffix, k + cols, x, o, suffix, k, cols);
+  }
+
+  protected alone(x: Float64Array, t: number, out: Float64Array, w: number): void {
+    const { cols, window, isMax, pick } = this;
+    if (t < window - 1) {
+      out.fill(Number.NaN, w, w + cols);
+      return;
+    }
+    const start = t - (t % window);
+    const withSuffix = this.readsPreviousBlock(t); // (t ≥ window − 1 here)
+    for (let s = 0; s < cols; s++) {
+      let prefix = x[start * cols + s] as number;
+      for (let r = start + 1; r <= t; r++) prefix = pickExtreme(isMax, pick, prefix, x[r * cols + s] as number);
+      if (!withSuffix) {
+        out[w + s] = prefix;
+        continue;
+      }
+      let suffix = x[(start - 1) * cols + s] as number;
+      for (let r = start - 2; r > t - window; r--) suffix = pickExtreme(isMax, pick, suffix, x[r * cols + s] as number);
+      out[w + s] = pickExtreme(isMax, pick, suffix, prefix);
+    }
   }
 
   protected emit(t: number, out: Float64Array, w: number): void {
