@@ -192,6 +192,6 @@ describe('BufferPool', () => {
       const again = backtestGraph(g, market, { pool })._unsafeUnwrap();
       expect(Array.from(again.result.creturn)).toEqual(Array.from(first.result.creturn));
     }
-    expect(pool.size).toBe(2); // the pctChange frame (read by average) and the position
+    expect(pool.size).toBe(3); // the pctChange frame (read by average), the average (kept on the rebalance rows) and the position
   });
 });

@@ -380,7 +380,8 @@ function runStreaming(
       if (left === 0 && (slotOf[a] as number) >= 0) free.push(slotOf[a] as number);
     }
   }
-  const blocks = Array.from({ length: slots }, () => new Float64Array(blockRows * cols));
+  // (pooled too: a fresh buffer costs a page fault per 4 KB on its first write, about as much as the work)
+  const blocks = Array.from({ length: slots }, () => (options.pool === undefined ? new Float64Array(blockRows * cols) : options.pool.take(blockRows * cols)));
 
   // 4. stream the rows through the nodes computed on every row
   const computed = new Int32Array(count);
@@ -407,7 +408,8 @@ function runStreaming(
       fullBuffers++;
       return options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
     };
-    runSparse(nodes, ops, scalar, full, sparse, needsFull, rowsOf, rows, cols, computed, take);
+    const give = (b: Float64Array): void => options.pool?.release(b);
+    runSparse(nodes, ops, scalar, full, sparse, needsFull, rowsOf, rows, cols, computed, take, give);
     fillOtherRows(full[graph.root] as Float64Array, rowSet.value, rows, cols);
   }
   let rootValues = full[graph.root];
@@ -423,6 +425,7 @@ function runStreaming(
       const f = full[i];
       if (i !== graph.root && ops[i] !== undefined && f !== undefined) options.pool.release(f);
     }
+    for (const b of blocks) options.pool.release(b);
   }
   return ok({
     frame: { dates: grid.dates, symbols: grid.symbols, values: rootValues },
@@ -477,7 +480,9 @@ function collectArgs(
 /**
  * Runs the row-only nodes in topological order, each on its rows (runs of consecutive rows at a time).
  * A node that `needsFull` (the root, a lag's input) is written into a whole frame on its rows; any other
- * keeps its rows only, in a compact buffer (row rows[r] at r·cols), recycled once its last reader has run.
+ * keeps its rows only, compactly (row rows[r] at r·cols), in a whole-frame buffer recycled once its last
+ * reader has run. Buffers come from `take` (the pool: one size, so a research loop's pool stays bounded)
+ * and the compact ones go back through `give` at the end.
  */
 function runSparse(
   nodes: readonly GraphNode[],
@@ -491,6 +496,7 @@ function runSparse(
   cols: number,
   computed: Int32Array,
   take: () => Float64Array,
+  give: (buffer: Float64Array) => void,
 ): void {
   const count = nodes.length;
   const compact: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(count);
@@ -511,9 +517,7 @@ function runSparse(
       whole = take();
       full[i] = whole;
     } else {
-      own = free.find((b) => b.length >= R * cols);
-      if (own === undefined) own = new Float64Array(R * cols);
-      else free.splice(free.indexOf(own), 1);
+      own = free.pop() ?? take();
       compact[i] = own;
       const pos = new Int32Array(rows).fill(-1);
       for (let r = 0; r < R; r++) pos[list[r] as number] = r;
@@ -544,6 +548,8 @@ function runSparse(
       positionOf[a] = undefined;
     }
   }
+  for (const b of free) give(b);
+  for (const b of compact) if (b !== undefined) give(b);
 }
 
 /** NaN on every row of a whole frame that is not in the (sorted) list. */
