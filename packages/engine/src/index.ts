@@ -30,7 +30,7 @@ export {
   type Operand,
   type UnaryOp,
 } from './kernels/elementwise.js';
-export { rollingExtremeKernel, rollingStdKernel, rollingSumKernel, sustainKernel, type SumMethod } from './kernels/rolling.js';
+export { rollingExtremeKernel, rollingStdKernel, rollingSumKernel, sustainKernel } from './kernels/rolling.js';
 export { diffKernel, emaKernel, entryExitKernel, pctChangeKernel, riseFallKernel, rsiKernel, shiftKernel } from './kernels/timeseries.js';
 export { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from './kernels/cross-section.js';
 export { holdUntilKernel } from './kernels/hold-until.js';

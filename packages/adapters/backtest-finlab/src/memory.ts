@@ -9,8 +9,8 @@ const BLOCK_CELLS = 65_536;
 /** Frames `sim` allocates beside the position (weights, an averaged trade price for some `tradeAt`): a margin. */
 const SIM_FRAMES = 2;
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
-/** Values per window row and symbol a rolling op keeps (kernels/rolling.ts): max/min one; a sum a sum and a
- *  count for each of two blocks (counted as three); a std a count, a mean and a sum of squares (three). */
+/** Values per window row and symbol a rolling op keeps (kernels/rolling.ts): max/min one; a sum the prefix
+ *  sums and counts of two blocks (counted as three); a std a count, a mean and a sum of squares (three). */
 const WINDOW_STATE: Readonly<Record<string, number>> = {
   rollingMax: 1, rollingMin: 1, average: 3, rollingMean: 3, rollingSum: 3, rollingStd: 3,
 };

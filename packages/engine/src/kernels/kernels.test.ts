@@ -75,14 +75,12 @@ describe('rolling kernels match naive windows', () => {
       fc.property(matrix, fc.integer({ min: 1, max: 6 }), ({ rows, cols, x }, w) => {
         const out = new Float64Array(rows * cols);
         const half = Math.max(1, Math.floor(w / 2));
-        for (const method of ['blocks', 'recorded'] as const) {
-          rollingSumKernel(x, rows, cols, w, w, false, out, method);
-          expectClose(out, naiveRolling(x, rows, cols, w, w, sum));
-          rollingSumKernel(x, rows, cols, w, w, true, out, method);
-          expectClose(out, naiveRolling(x, rows, cols, w, w, (v) => sum(v) / v.length));
-          rollingSumKernel(x, rows, cols, w, half, true, out, method);
-          expectClose(out, naiveRolling(x, rows, cols, w, half, (v) => sum(v) / v.length));
-        }
+        rollingSumKernel(x, rows, cols, w, w, false, out);
+        expectClose(out, naiveRolling(x, rows, cols, w, w, sum));
+        rollingSumKernel(x, rows, cols, w, w, true, out);
+        expectClose(out, naiveRolling(x, rows, cols, w, w, (v) => sum(v) / v.length));
+        rollingSumKernel(x, rows, cols, w, half, true, out);
+        expectClose(out, naiveRolling(x, rows, cols, w, half, (v) => sum(v) / v.length));
         rollingStdKernel(x, rows, cols, w, w, out);
         const expStd = naiveRolling(x, rows, cols, w, w, std);
         for (let i = 0; i < out.length; i++) {
@@ -128,10 +126,8 @@ describe('rolling kernels match naive windows', () => {
 
 describe('rolling streams asked for rows out of sequence', () => {
   const makers: [string, (cols: number, w: number) => HistoryStream][] = [
-    ['sum by blocks', (c, w) => rollingSumStream(c, w, w, false, 'blocks')],
-    ['average by blocks', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true, 'blocks')],
-    ['sum by recorded prefixes', (c, w) => rollingSumStream(c, w, w, false, 'recorded')],
-    ['average by recorded prefixes', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true, 'recorded')],
+    ['sum', (c, w) => rollingSumStream(c, w, w, false)],
+    ['average', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true)],
     ['std', (c, w) => rollingStdStream(c, w, w)],
     ['max', (c, w) => rollingExtremeStream(c, w, 'max')],
     ['min', (c, w) => rollingExtremeStream(c, w, 'min')],
