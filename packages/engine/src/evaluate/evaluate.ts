@@ -404,9 +404,11 @@ function runStreaming(
   }
   // 5. the row-only nodes, each on its rows; rows nobody reads stay NaN in the result
   if (rowSet.value !== null && sparseNodes > 0) {
-    const take = (): Float64Array => {
+    // from the pool, always whole frames (one size keeps a research loop's pool bounded); without one, no
+    // more than asked for
+    const take = (cells: number): Float64Array => {
       fullBuffers++;
-      return options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
+      return options.pool === undefined ? new Float64Array(cells) : options.pool.take(rows * cols);
     };
     const give = (b: Float64Array): void => options.pool?.release(b);
     runSparse(nodes, ops, scalar, full, sparse, needsFull, rowsOf, rows, cols, computed, take, give);
@@ -480,9 +482,9 @@ function collectArgs(
 /**
  * Runs the row-only nodes in topological order, each on its rows (runs of consecutive rows at a time).
  * A node that `needsFull` (the root, a lag's input) is written into a whole frame on its rows; any other
- * keeps its rows only, compactly (row rows[r] at r·cols), in a whole-frame buffer recycled once its last
- * reader has run. Buffers come from `take` (the pool: one size, so a research loop's pool stays bounded)
- * and the compact ones go back through `give` at the end.
+ * keeps its rows only, compactly (row rows[r] at r·cols), in a buffer recycled once its last reader has
+ * run. Buffers come from `take` (the pool's are whole frames: one size, so a research loop's pool stays
+ * bounded) and the compact ones go back through `give` at the end.
  */
 function runSparse(
   nodes: readonly GraphNode[],
@@ -495,7 +497,7 @@ function runSparse(
   rows: number,
   cols: number,
   computed: Int32Array,
-  take: () => Float64Array,
+  take: (cells: number) => Float64Array,
   give: (buffer: Float64Array) => void,
 ): void {
   const count = nodes.length;
@@ -514,10 +516,11 @@ function runSparse(
     let own: Float64Array | undefined;
     let whole: Float64Array | undefined;
     if (needsFull[i] === 1) {
-      whole = take();
+      whole = take(rows * cols);
       full[i] = whole;
     } else {
-      own = free.pop() ?? take();
+      const k = free.findIndex((b) => b.length >= R * cols);
+      own = k >= 0 ? (free.splice(k, 1)[0] as Float64Array) : take(R * cols);
       compact[i] = own;
       const pos = new Int32Array(rows).fill(-1);
       for (let r = 0; r < R; r++) pos[list[r] as number] = r;

@@ -54,9 +54,9 @@ abstract class Resumable {
    * from the window's input rows.
    */
   run(x: Float64Array, t0: number, t1: number, out: Float64Array): void {
+    const last = this.last;
+    this.last = t1 - 1;
     if (t0 !== this.next) {
-      const last = this.last;
-      this.last = t1 - 1;
       if (this.next >= 0 && t0 > this.next && this.stepCost * (t0 - this.next) < this.seedCost(t0)) {
         for (let t = this.next; t < t0; t++) this.step(x, t, false, out, 0);
       } else if (t1 - t0 === 1 && (t0 < last || t0 - last >= this.window)) {
@@ -66,7 +66,6 @@ abstract class Resumable {
         return;
       } else this.seed(x, t0);
     }
-    this.last = t1 - 1;
     for (let t = t0; t < t1; t++) this.step(x, t, true, out, (t - t0) * this.cols);
     this.next = t1;
   }
