@@ -180,6 +180,7 @@ function runReference(
     grid,
     rows,
     cols,
+    resample: graph.options.resample,
     alloc() {
       let b = reuse ? pool.pop() : undefined;
       if (b === undefined) {
@@ -295,7 +296,7 @@ function runStreaming(
   const full: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(count);
   const ops: (StreamOp | undefined)[] = new Array<StreamOp | undefined>(count);
   const scalarCtx: KernelContext = {
-    grid, rows, cols,
+    grid, rows, cols, resample: graph.options.resample,
     alloc: () => new Float64Array(0),
     release: () => undefined,
     data: (key) => fieldOn(market, grid, key, conformed),
@@ -323,7 +324,7 @@ function runStreaming(
     }
     const maker = STREAMS[node.op];
     if (maker === undefined) return err(engineError('unsupported_op', `no kernel for op '${node.op}'`, at));
-    const op = maker(node, { rows, cols });
+    const op = maker(node, { rows, cols, resample: graph.options.resample });
     if (op.isErr()) return err(op.error.nodeId === undefined ? { ...op.error, ...at } : op.error);
     ops[i] = op.value;
   }

@@ -1,11 +1,11 @@
-import type { GraphNode, ParamValue } from '@alphaloop/strategy';
+import type { GraphNode, ParamValue, Resample } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { engineError, type EngineError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import { rankKernel, quantileRowKernel, selectKernel, zscoreKernel } from '../kernels/cross-section.js';
 import { binaryKernel, clipKernel, fillnaKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { holdUntilKernel } from '../kernels/hold-until.js';
-import { rollingExtremeKernel, rollingStdKernel, rollingSumKernel, sustainKernel } from '../kernels/rolling.js';
+import { rollingExtremeKernel, rollingStdKernel, rollingSumKernel, sumMethodFor, sustainKernel } from '../kernels/rolling.js';
 import { diffKernel, emaKernel, entryExitKernel, pctChangeKernel, riseFallKernel, rsiKernel, shiftKernel } from '../kernels/timeseries.js';
 
 /** A node's value: a frame on the run's grid, or a compile-time number. */
@@ -17,6 +17,8 @@ export interface KernelContext {
   readonly grid: Frame;
   readonly rows: number;
   readonly cols: number;
+  /** The strategy's resample (rolling sums pick their decomposition by it, `sumMethodFor`). */
+  readonly resample?: Resample | null;
   /** A buffer of rows × cols cells (from the pool; contents undefined: kernels write every cell). */
   alloc(): Float64Array;
   /** Returns a scratch buffer obtained from `alloc` to the pool. */
@@ -95,7 +97,7 @@ const unary =
 
 const rollingSum = (mean: boolean, minPeriods: (n: number) => number): Kernel =>
   unaryFrame((ctx, node, x, out) =>
-    intParam(node, 0, 1).map((n) => rollingSumKernel(x, ctx.rows, ctx.cols, n, minPeriods(n), mean, out)),
+    intParam(node, 0, 1).map((n) => rollingSumKernel(x, ctx.rows, ctx.cols, n, minPeriods(n), mean, out, sumMethodFor(n, ctx.resample))),
   );
 
 const rollingExtreme = (which: 'max' | 'min'): Kernel =>

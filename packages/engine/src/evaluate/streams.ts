@@ -1,11 +1,11 @@
-import type { GraphNode, ParamValue } from '@alphaloop/strategy';
+import type { GraphNode, ParamValue, Resample } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { engineError, type EngineError } from '../errors.js';
 import type { StreamTraits } from './row-only.js';
 import { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from '../kernels/cross-section.js';
 import { binaryKernel, clipKernel, fillnaKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { holdUntilStream } from '../kernels/hold-until.js';
-import { rollingExtremeStream, rollingStdStream, rollingSumStream, sustainStream, type HistoryStream } from '../kernels/rolling.js';
+import { rollingExtremeStream, rollingStdStream, rollingSumStream, sumMethodFor, sustainStream, type HistoryStream } from '../kernels/rolling.js';
 import { emaStream, entryExitStream, lagStream, rsiStream, shiftStream, type RowStream } from '../kernels/timeseries.js';
 
 /** A frame argument (values of the block's rows, or the whole frame for a history input) or a number. */
@@ -24,6 +24,8 @@ export interface StreamOp extends StreamTraits {
 export interface StreamContext {
   readonly rows: number;
   readonly cols: number;
+  /** The strategy's resample (rolling sums pick their decomposition by it, `sumMethodFor`). */
+  readonly resample?: Resample | null;
 }
 
 export type StreamMaker = (node: GraphNode, ctx: StreamContext) => Result<StreamOp, EngineError>;
@@ -86,9 +88,11 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
   and: binary('and'),
   or: binary('or'),
   not: unary('not'),
-  average: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, Math.max(1, Math.floor(w / 2)), true))),
-  rollingMean: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, true))),
-  rollingSum: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, false))),
+  average: history((n, c) =>
+    intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, Math.max(1, Math.floor(w / 2)), true, sumMethodFor(w, c.resample))),
+  ),
+  rollingMean: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, true, sumMethodFor(w, c.resample)))),
+  rollingSum: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, false, sumMethodFor(w, c.resample)))),
   rollingMax: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'max'))),
   rollingMin: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'min'))),
   rollingStd: history((n, c) => intParam(n, 0, 1).map((w) => rollingStdStream(c.cols, w, w))),

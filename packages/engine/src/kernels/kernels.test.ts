@@ -10,6 +10,7 @@ import {
   rollingStdStream,
   rollingSumKernel,
   rollingSumStream,
+  sumMethodFor,
   sustainKernel,
   sustainStream,
   type HistoryStream,
@@ -75,12 +76,14 @@ describe('rolling kernels match naive windows', () => {
       fc.property(matrix, fc.integer({ min: 1, max: 6 }), ({ rows, cols, x }, w) => {
         const out = new Float64Array(rows * cols);
         const half = Math.max(1, Math.floor(w / 2));
-        rollingSumKernel(x, rows, cols, w, w, false, out);
-        expectClose(out, naiveRolling(x, rows, cols, w, w, sum));
-        rollingSumKernel(x, rows, cols, w, w, true, out);
-        expectClose(out, naiveRolling(x, rows, cols, w, w, (v) => sum(v) / v.length));
-        rollingSumKernel(x, rows, cols, w, half, true, out);
-        expectClose(out, naiveRolling(x, rows, cols, w, half, (v) => sum(v) / v.length));
+        for (const method of ['blocks', 'recorded'] as const) {
+          rollingSumKernel(x, rows, cols, w, w, false, out, method);
+          expectClose(out, naiveRolling(x, rows, cols, w, w, sum));
+          rollingSumKernel(x, rows, cols, w, w, true, out, method);
+          expectClose(out, naiveRolling(x, rows, cols, w, w, (v) => sum(v) / v.length));
+          rollingSumKernel(x, rows, cols, w, half, true, out, method);
+          expectClose(out, naiveRolling(x, rows, cols, w, half, (v) => sum(v) / v.length));
+        }
         rollingStdKernel(x, rows, cols, w, w, out);
         const expStd = naiveRolling(x, rows, cols, w, w, std);
         for (let i = 0; i < out.length; i++) {
@@ -124,10 +127,28 @@ describe('rolling kernels match naive windows', () => {
   });
 });
 
+describe('sumMethodFor', () => {
+  it('takes block suffixes when rebalances are a window or more apart, recorded prefixes otherwise', () => {
+    expect(sumMethodFor(20, 'M')).toBe('blocks');
+    expect(sumMethodFor(21, 'M')).toBe('blocks');
+    expect(sumMethodFor(22, 'M')).toBe('recorded');
+    expect(sumMethodFor(60, 'Q')).toBe('blocks');
+    expect(sumMethodFor(64, 'Q')).toBe('recorded');
+    expect(sumMethodFor(5, 'W')).toBe('blocks');
+    expect(sumMethodFor(20, 'W')).toBe('recorded');
+    expect(sumMethodFor(1, 'D')).toBe('blocks');
+    expect(sumMethodFor(2, 'D')).toBe('recorded');
+    expect(sumMethodFor(2, null)).toBe('recorded');
+    expect(sumMethodFor(1, undefined)).toBe('blocks');
+  });
+});
+
 describe('rolling streams asked for rows out of sequence', () => {
   const makers: [string, (cols: number, w: number) => HistoryStream][] = [
-    ['sum', (c, w) => rollingSumStream(c, w, w, false)],
-    ['average', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true)],
+    ['sum by block suffixes', (c, w) => rollingSumStream(c, w, w, false, 'blocks')],
+    ['average by block suffixes', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true, 'blocks')],
+    ['sum by recorded prefixes', (c, w) => rollingSumStream(c, w, w, false, 'recorded')],
+    ['average by recorded prefixes', (c, w) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true, 'recorded')],
     ['std', (c, w) => rollingStdStream(c, w, w)],
     ['max', (c, w) => rollingExtremeStream(c, w, 'max')],
     ['min', (c, w) => rollingExtremeStream(c, w, 'min')],

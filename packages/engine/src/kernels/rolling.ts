@@ -14,10 +14,12 @@
  * Rows are cut into blocks of `window` rows (block k = rows [k·window, (k + 1)·window)). Standard
  * deviations and extremes use the van Herk / Gil-Werman decomposition: a window ending at row t is the
  * suffix of the previous block from row t − window + 1 (accumulated from the block's end backwards) plus the
- * prefix of t's block up to t (accumulated forwards). Sums record the prefix sums of the previous block
- * instead (see `RollingSum`). No value ever leaves a running accumulator, so nothing cancels or drifts,
- * whatever the series' length.
+ * prefix of t's block up to t (accumulated forwards). Sums use it too under monthly and quarterly
+ * rebalances, and otherwise record the prefix sums of the previous block (`RollingSum`, `sumMethodFor`). No
+ * value ever leaves a running accumulator, so nothing cancels or drifts, whatever the series' length.
  */
+
+import type { Resample } from '@alphaloop/strategy';
 
 export type HistoryStream = (x: Float64Array, t0: number, t1: number, out: Float64Array) => void;
 
@@ -242,15 +244,148 @@ class RollingSum extends Resumable {
   }
 }
 
-/** `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)). */
-export function rollingSumStream(cols: number, window: number, minPeriods: number, mean: boolean): HistoryStream {
-  return streamOf(new RollingSum(cols, window, minPeriods, mean));
+/** The same sums by block suffixes: window = suffix + prefix (the prefix alone in the first block and when
+ *  the window is exactly one block). */
+class RollingSumBlocks extends BlockWindow {
+  private readonly preSum: Float64Array;
+  private readonly preCount: Int32Array;
+  private readonly sufSum: Float64Array; // by row % window, for the previous block
+  private readonly sufCount: Int32Array;
+
+  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean) {
+    super(cols, window);
+    this.preSum = new Float64Array(cols);
+    this.preCount = new Int32Array(cols);
+    this.sufSum = new Float64Array(window * cols);
+    this.sufCount = new Int32Array(window * cols);
+  }
+
+  protected addPrefix(x: Float64Array, r: number): void {
+    const { cols, preSum, preCount } = this;
+    const o = r * cols;
+    if (r % this.window === 0) {
+      preSum.fill(0);
+      preCount.fill(0);
+    }
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      if (v === v) {
+        preSum[s] = (preSum[s] as number) + v;
+        preCount[s] = (preCount[s] as number) + 1;
+      }
+    }
+  }
+
+  protected addSuffix(x: Float64Array, r: number): void {
+    const { cols, sufSum, sufCount } = this;
+    const o = r * cols;
+    const k = (r % this.window) * cols;
+    if (r % this.window === this.window - 1) {
+      for (let s = 0; s < cols; s++) {
+        const v = x[o + s] as number;
+        const valid = v === v;
+        sufSum[k + s] = valid ? 0 + v : 0;
+        sufCount[k + s] = valid ? 1 : 0;
+      }
+      return;
+    }
+    const after = k + cols;
+    for (let s = 0; s < cols; s++) {
+      const v = x[o + s] as number;
+      if (v === v) {
+        sufSum[k + s] = v + (sufSum[after + s] as number);
+        sufCount[k + s] = (sufCount[after + s] as number) + 1;
+      } else {
+        sufSum[k + s] = sufSum[after + s] as number;
+        sufCount[k + s] = sufCount[after + s] as number;
+      }
+    }
+  }
+
+  protected alone(x: Float64Array, t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, mean } = this;
+    const start = t - (t % window);
+    const withSuffix = this.readsPreviousBlock(t);
+    for (let s = 0; s < cols; s++) {
+      // the previous block's suffix from its end down to row t − window + 1, then t's block up to t
+      let suffix = 0;
+      let suffixN = 0;
+      if (withSuffix) {
+        for (let r = start - 1; r > t - window; r--) {
+          const v = x[r * cols + s] as number;
+          if (v === v) {
+            suffix = r === start - 1 ? 0 + v : v + suffix;
+            suffixN++;
+          }
+        }
+      }
+      let sum = 0;
+      let n = 0;
+      for (let r = start; r <= t; r++) {
+        const v = x[r * cols + s] as number;
+        if (v === v) {
+          sum = sum + v;
+          n++;
+        }
+      }
+      const count = withSuffix ? suffixN + n : n;
+      const value = withSuffix ? suffix + sum : sum;
+      out[w + s] = count >= minPeriods ? (mean ? value / count : value) : Number.NaN;
+    }
+  }
+
+  protected emit(t: number, out: Float64Array, w: number): void {
+    const { cols, window, minPeriods, mean, preSum, preCount, sufSum, sufCount } = this;
+    if (t < window || t % window === window - 1) {
+      for (let s = 0; s < cols; s++) {
+        const n = preCount[s] as number;
+        out[w + s] = n >= minPeriods ? (mean ? (preSum[s] as number) / n : (preSum[s] as number)) : Number.NaN;
+      }
+      return;
+    }
+    const k = ((t - window + 1) % window) * cols;
+    for (let s = 0; s < cols; s++) {
+      const n = (sufCount[k + s] as number) + (preCount[s] as number);
+      const v = (sufSum[k + s] as number) + (preSum[s] as number);
+      out[w + s] = n >= minPeriods ? (mean ? v / n : v) : Number.NaN;
+    }
+  }
+}
+
+/** How a rolling sum is decomposed; both give the same values to rounding, each the same bits on every path. */
+export type SumMethod = 'blocks' | 'recorded';
+
+/** Trading rows between two rebalances of a resample (1: every row is read). */
+const ROWS_PER_REBALANCE: Readonly<Record<string, number>> = { D: 1, W: 5, M: 21, Q: 63 };
+
+/**
+ * The sum for a window under a strategy's resample. Rebalances a window or more apart read lone rows, which
+ * block suffixes give for about one window of row visits (recorded prefixes: one and a half); closer ones
+ * are streamed, one visit per row with recorded prefixes (block suffixes: two). The choice depends on the
+ * strategy alone, never on which rows are asked for, so full and row-only evaluation agree to the bit.
+ */
+export function sumMethodFor(window: number, resample: Resample | null | undefined): SumMethod {
+  const gap = resample === null || resample === undefined ? 1 : (ROWS_PER_REBALANCE[resample] ?? 1);
+  return gap >= window ? 'blocks' : 'recorded';
+}
+
+/**
+ * `rollingMean`/`rollingSum`: minPeriods = window; FinLab `average(n)`: minPeriods = max(1, floor(n/2)).
+ * `method`: see `sumMethodFor` (default: as for a strategy without a resample).
+ */
+export function rollingSumStream(
+  cols: number, window: number, minPeriods: number, mean: boolean, method: SumMethod = sumMethodFor(window, null),
+): HistoryStream {
+  return streamOf(
+    method === 'blocks' ? new RollingSumBlocks(cols, window, minPeriods, mean) : new RollingSum(cols, window, minPeriods, mean),
+  );
 }
 
 export function rollingSumKernel(
   x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, mean: boolean, out: Float64Array,
+  method?: SumMethod,
 ): void {
-  rollingSumStream(cols, window, minPeriods, mean)(x, 0, rows, out);
+  rollingSumStream(cols, window, minPeriods, mean, method)(x, 0, rows, out);
 }
 
 /**
