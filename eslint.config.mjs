@@ -28,7 +28,7 @@ const withExternal = depConstraints.map((c) =>
 );
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.stryker-tmp', '**/reports', '**/coverage', '.nx', '**/*.mjs', '**/*.js', '**/*.d.ts'] },
+  { ignores: ['**/dist', '**/node_modules', 'packages/engine/assembly', '**/.stryker-tmp', '**/reports', '**/coverage', '.nx', '**/*.mjs', '**/*.js', '**/*.d.ts'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {

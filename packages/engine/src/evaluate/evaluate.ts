@@ -6,6 +6,7 @@ import type { PriceFrames } from '../sim/sim.js';
 import { KERNELS, type KernelContext, type Value } from './registry.js';
 import { markRowOnly, rowDemand } from './row-only.js';
 import { STREAMS, type StreamArg, type StreamOp } from './streams.js';
+import { PLAIN_MEMORY, WasmArena, type KernelMemory } from '../wasm/arena.js';
 
 /**
  * The market a graph runs on: fields by key (`data.get(key)`), plus the adjusted price frames `sim` needs.
@@ -20,18 +21,32 @@ export interface MarketFrames {
 /**
  * Whole-frame buffers kept between evaluations by the caller (a research loop runs thousands of backtests on
  * one market): `evaluateGraph` takes its whole frames from the pool and gives back the intermediate ones;
- * the caller gives back the result with `release` when done with it. Holds no other state.
+ * the caller gives back the result with `release` when done with it. The buffers live in a WebAssembly
+ * arena (`WasmArena`) where the engine's hottest kernels run in WebAssembly SIMD on them in place, and the
+ * market fields a graph reads are copied into it once; `{ wasm: false }` (or a runtime without WebAssembly
+ * SIMD) keeps plain typed arrays and the TypeScript kernels, which give the same bits.
  */
 export class BufferPool {
   private readonly free = new Map<number, Float64Array[]>();
+  /** Buffers this pool handed out (only those are pooled again). */
+  private readonly own = new WeakSet<Float64Array>();
+  /** The arena the buffers live in, if any. */
+  readonly arena: WasmArena | undefined;
+
+  constructor(options: { readonly wasm?: boolean } = {}) {
+    this.arena = options.wasm === false ? undefined : WasmArena.create();
+  }
 
   take(length: number): Float64Array {
-    const b = this.free.get(length)?.pop();
-    return b ?? new Float64Array(length);
+    const pooled = this.free.get(length)?.pop();
+    if (pooled !== undefined) return pooled;
+    const b = this.arena?.take(length) ?? new Float64Array(length);
+    this.own.add(b);
+    return b;
   }
 
   release(buffer: Float64Array): void {
-    if (buffer.byteOffset !== 0 || buffer.length !== buffer.buffer.byteLength / 8) return; // views are not pooled
+    if (!this.own.has(buffer)) return; // views and foreign buffers are not pooled
     const list = this.free.get(buffer.length);
     if (list === undefined) this.free.set(buffer.length, [buffer]);
     else if (!list.includes(buffer)) list.push(buffer);
@@ -95,10 +110,27 @@ export function evaluateGraphWithReport(
   market: MarketFrames,
   options: EvaluateOptions = {},
 ): Result<{ frame: Frame; report: EvaluationReport }, EngineError> {
+  const arena = options.pool?.arena;
+  const state: Float64Array[] = [];
+  // kernel state lives in the arena for this evaluation only
+  const memory: KernelMemory =
+    arena === undefined
+      ? PLAIN_MEMORY
+      : {
+          wasm: arena.wasm,
+          pointer: (view) => arena.pointer(view),
+          alloc: (length) => {
+            const b = arena.alloc(length);
+            state.push(b);
+            return b;
+          },
+        };
   try {
-    return validateFrame(market.prices.close, 'close').andThen((grid) => runStreaming(graph, market, grid, options));
+    return validateFrame(market.prices.close, 'close').andThen((grid) => runStreaming(graph, market, grid, options, memory));
   } catch (e) {
     return err(fromException(e, 'evaluateGraph'));
+  } finally {
+    for (const b of state) arena?.release(b);
   }
 }
 
@@ -277,6 +309,7 @@ function runStreaming(
   market: MarketFrames,
   grid: Frame,
   options: EvaluateOptions,
+  memory: KernelMemory,
 ): Result<{ frame: Frame; report: EvaluationReport }, EngineError> {
   const checked = checkGraph(graph);
   if (checked.isErr()) return err(checked.error);
@@ -319,12 +352,14 @@ function runStreaming(
       if (typeof key !== 'string') return err(engineError('invalid_input', `node ${i} (data): the key must be a string`, at));
       const f = fieldOn(market, grid, key, conformed);
       if (f.isErr()) return err({ ...f.error, ...at });
-      full[i] = f.value.values;
+      // the market's own arrays go into the arena once (the WebAssembly kernels read them in place)
+      const arena = options.pool?.arena;
+      full[i] = arena !== undefined && !conformed.has(key) ? arena.adopt(f.value.values) : f.value.values;
       continue;
     }
     const maker = STREAMS[node.op];
     if (maker === undefined) return err(engineError('unsupported_op', `no kernel for op '${node.op}'`, at));
-    const op = maker(node, { rows, cols, resample: graph.options.resample });
+    const op = maker(node, { rows, cols, resample: graph.options.resample, memory });
     if (op.isErr()) return err(op.error.nodeId === undefined ? { ...op.error, ...at } : op.error);
     ops[i] = op.value;
   }

@@ -1,7 +1,8 @@
 /**
  * Evaluating only the rows `sim` reads (its rebalance rows) must not change any backtest: for generated
  * strategies, the corpus and mutation chains, under every resample, the equity curve, trades and statistics
- * equal those of a backtest on the fully evaluated position, bit for bit.
+ * equal those of a backtest on the fully evaluated position, bit for bit. So must running the hottest kernels
+ * in WebAssembly (a pool's arena) instead of TypeScript.
  */
 import { compileStrategy, mutate, MUTATION_OPERATORS, seededRandom, type CompileContext, type CompiledStrategy, type Resample } from '@alphaloop/strategy';
 import { arbitraryStrategy, STRATEGY_CORPUS, TEST_FIELDS } from '@alphaloop/strategy/testing';
@@ -12,7 +13,7 @@ import type { Frame } from '../frame.js';
 import { positionRowsRead } from '../sim/schedule.js';
 import { sim } from '../sim/sim.js';
 import { backtestGraph, simStatistics } from './backtest.js';
-import { evaluateGraph, evaluateGraphWithReport, type MarketFrames } from './evaluate.js';
+import { BufferPool, evaluateGraph, evaluateGraphWithReport, type MarketFrames } from './evaluate.js';
 
 const base = smallMarket(160, 9);
 const fields = new Map<string, Frame>(base.fields as Map<string, Frame>);
@@ -23,6 +24,8 @@ TEST_FIELDS.forEach((f, i) => {
 const market: MarketFrames = { fields, prices: base.prices };
 const context: CompileContext = { fields: TEST_FIELDS, dateCount: 2500 };
 const RESAMPLES: readonly (Resample | null)[] = ['D', 'W', 'M', 'Q', null];
+/** One pool for all the tests, as a research loop keeps one: its buffers and kernels are WebAssembly's. */
+const wasmPool = new BufferPool();
 
 /** The backtest on the position evaluated on every row, the way it was computed before rows were requested. */
 function fullBacktest(s: CompiledStrategy, resample: Resample | null) {
@@ -39,6 +42,9 @@ function agrees(s: CompiledStrategy): void {
     expect(Array.from(requested.value.result.creturn), `${resample} ${s.canonicalSource}`).toEqual(Array.from(full.result.creturn));
     expect(requested.value.result.trades.count).toBe(full.result.trades.count);
     expect(requested.value.statistics).toEqual(full.statistics);
+    const inWasm = backtestGraph(s.graph, market, { sim: { resample }, pool: wasmPool })._unsafeUnwrap();
+    expect(Array.from(inWasm.result.creturn), `WebAssembly, ${resample} ${s.canonicalSource}`).toEqual(Array.from(full.result.creturn));
+    expect(inWasm.statistics).toEqual(full.statistics);
   }
 }
 
@@ -91,6 +97,11 @@ return sim(position, { resample: 'M' });`;
       if (wanted.has(t)) expect(row).toEqual(Array.from(full.values.subarray(t * cols, (t + 1) * cols)));
       else expect(row.every(Number.isNaN)).toBe(true);
     }
+  });
+
+  it('runs the hottest kernels in WebAssembly with a pool (unless told not to)', () => {
+    expect(wasmPool.arena).toBeDefined();
+    expect(new BufferPool({ wasm: false }).arena).toBeUndefined();
   });
 
   it('computes every row without a resample, and rejects rows outside the grid or out of order', () => {

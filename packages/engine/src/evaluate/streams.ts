@@ -2,6 +2,7 @@ import type { GraphNode, ParamValue, Resample } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { engineError, type EngineError } from '../errors.js';
 import type { StreamTraits } from './row-only.js';
+import type { KernelMemory } from '../wasm/arena.js';
 import { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from '../kernels/cross-section.js';
 import { binaryKernel, clipKernel, fillnaKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { holdUntilStream } from '../kernels/hold-until.js';
@@ -26,6 +27,8 @@ export interface StreamContext {
   readonly cols: number;
   /** The strategy's resample (rolling sums pick their decomposition by it, `sumMethodFor`). */
   readonly resample?: Resample | null;
+  /** Where kernels keep their state and whether they run in WebAssembly (default: plain arrays, TypeScript). */
+  readonly memory?: KernelMemory;
 }
 
 export type StreamMaker = (node: GraphNode, ctx: StreamContext) => Result<StreamOp, EngineError>;
@@ -89,18 +92,18 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
   or: binary('or'),
   not: unary('not'),
   average: history((n, c) =>
-    intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, Math.max(1, Math.floor(w / 2)), true, sumMethodFor(w, c.resample))),
+    intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, Math.max(1, Math.floor(w / 2)), true, sumMethodFor(w, c.resample), c.memory)),
   ),
-  rollingMean: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, true, sumMethodFor(w, c.resample)))),
-  rollingSum: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, false, sumMethodFor(w, c.resample)))),
+  rollingMean: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, true, sumMethodFor(w, c.resample), c.memory))),
+  rollingSum: history((n, c) => intParam(n, 0, 1).map((w) => rollingSumStream(c.cols, w, w, false, sumMethodFor(w, c.resample), c.memory))),
   rollingMax: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'max'))),
   rollingMin: history((n, c) => intParam(n, 0, 1).map((w) => rollingExtremeStream(c.cols, w, 'min'))),
-  rollingStd: history((n, c) => intParam(n, 0, 1).map((w) => rollingStdStream(c.cols, w, w))),
+  rollingStd: history((n, c) => intParam(n, 0, 1).map((w) => rollingStdStream(c.cols, w, w, c.memory))),
   shift: history((n, c) => intParam(n, 0, 0).map((k) => shiftStream(c.cols, k, n.type === 'bool_frame'))),
-  pctChange: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'pctChange'))),
-  diff: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'diff'))),
-  rise: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'rise'))),
-  fall: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'fall'))),
+  pctChange: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'pctChange', c.memory))),
+  diff: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'diff', c.memory))),
+  rise: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'rise', c.memory))),
+  fall: history((n, c) => intParam(n, 0, 1).map((k) => lagStream(c.cols, k, 'fall', c.memory))),
   sustain: history((n, c) =>
     intParam(n, 0, 1).andThen((w) =>
       (n.params.length > 1 ? intParam(n, 1, 1) : ok(w)).andThen((k) =>

@@ -20,6 +20,7 @@
  */
 
 import type { Resample } from '@alphaloop/strategy';
+import { PLAIN_MEMORY, type KernelMemory, type WasmKernels } from '../wasm/arena.js';
 
 export type HistoryStream = (x: Float64Array, t0: number, t1: number, out: Float64Array) => void;
 
@@ -132,17 +133,25 @@ const streamOf = (kernel: Resumable): HistoryStream => (x, t0, t1, out) => kerne
 class RollingSum extends Resumable {
   protected readonly stepCost = 1;
   private readonly preSum: Float64Array;
-  private readonly preCount: Int32Array;
+  private readonly preCount: Float64Array;
   /** Prefix sums and counts by block parity, row in block and symbol: [(parity · window + j) · cols + s]. */
   private readonly recordedSum: Float64Array;
-  private readonly recordedCount: Int32Array;
+  private readonly recordedCount: Float64Array;
+  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
+  private readonly wasm: WasmKernels | undefined;
+  private readonly at: readonly [number, number, number, number];
 
-  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean) {
+  constructor(
+    cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean,
+    private readonly memory: KernelMemory,
+  ) {
     super(cols, window);
-    this.preSum = new Float64Array(cols);
-    this.preCount = new Int32Array(cols);
-    this.recordedSum = new Float64Array(2 * window * cols);
-    this.recordedCount = new Int32Array(2 * window * cols);
+    this.preSum = memory.alloc(cols);
+    this.preCount = memory.alloc(cols);
+    this.recordedSum = memory.alloc(2 * window * cols);
+    this.recordedCount = memory.alloc(2 * window * cols);
+    this.at = [memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.recordedSum), memory.pointer(this.recordedCount)];
+    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
   }
 
   /** The previous block (when windows from t on reach into it) and t's block up to t − 1. */
@@ -200,10 +209,16 @@ class RollingSum extends Resumable {
   }
 
   private addRow(x: Float64Array, r: number): void {
-    const { cols, window, preSum, preCount, recordedSum, recordedCount } = this;
+    const { cols, window, preSum, preCount, recordedSum, recordedCount, wasm } = this;
     const o = r * cols;
     const j = r % window;
     const at = ((Math.floor(r / window) & 1) * window + j) * cols;
+    const px = wasm === undefined ? -1 : this.memory.pointer(x);
+    if (wasm !== undefined && px >= 0) {
+      const [pSum, pCount, pRecSum, pRecCount] = this.at;
+      wasm.sumAddRow(px + 8 * o, pSum, pCount, pRecSum + 8 * at, pRecCount + 8 * at, cols, j === 0 ? 1 : 0);
+      return;
+    }
     if (j === 0) {
       preSum.fill(0);
       preCount.fill(0);
@@ -224,8 +239,21 @@ class RollingSum extends Resumable {
   }
 
   private emit(t: number, out: Float64Array, w: number): void {
-    const { cols, window, minPeriods, mean, preSum, preCount, recordedSum, recordedCount } = this;
+    const { cols, window, minPeriods, mean, preSum, preCount, recordedSum, recordedCount, wasm } = this;
     const j = t % window;
+    const po = wasm === undefined ? -1 : this.memory.pointer(out);
+    if (wasm !== undefined && po >= 0) {
+      const [pSum, pCount, pRecSum, pRecCount] = this.at;
+      const withPrevious = !(t < window || j === window - 1);
+      const previous = ((Math.floor(t / window) - 1) & 1) * window * cols;
+      const total = 8 * (previous + (window - 1) * cols);
+      const before = 8 * (previous + j * cols);
+      wasm.sumEmit(
+        po + 8 * w, pSum, pCount, pRecSum + total, pRecCount + total, pRecSum + before, pRecCount + before,
+        cols, withPrevious ? 1 : 0, minPeriods, mean ? 1 : 0,
+      );
+      return;
+    }
     if (t < window || j === window - 1) {
       for (let s = 0; s < cols; s++) {
         const n = preCount[s] as number;
@@ -375,9 +403,10 @@ export function sumMethodFor(window: number, resample: Resample | null | undefin
  */
 export function rollingSumStream(
   cols: number, window: number, minPeriods: number, mean: boolean, method: SumMethod = sumMethodFor(window, null),
+  memory: KernelMemory = PLAIN_MEMORY,
 ): HistoryStream {
   return streamOf(
-    method === 'blocks' ? new RollingSumBlocks(cols, window, minPeriods, mean) : new RollingSum(cols, window, minPeriods, mean),
+    method === 'blocks' ? new RollingSumBlocks(cols, window, minPeriods, mean) : new RollingSum(cols, window, minPeriods, mean, memory),
   );
 }
 
@@ -395,26 +424,41 @@ export function rollingSumKernel(
  * exactly 0 (as pandas) and a large value leaving the window cannot cancel the others out.
  */
 class RollingStd extends BlockWindow {
-  private readonly preN: Int32Array;
+  private readonly preN: Float64Array;
   private readonly preMean: Float64Array;
   private readonly preM2: Float64Array;
-  /** The previous block's suffix statistics, by row % window and symbol: count, mean, M2 side by side. */
-  private readonly suffix: Float64Array;
+  /** The previous block's suffix statistics, by row % window and symbol: [(r % window) · cols + s]. */
+  private readonly sufN: Float64Array;
+  private readonly sufMean: Float64Array;
+  private readonly sufM2: Float64Array;
   /** 1/n for n ≤ window: Welford's updates multiply instead of dividing (a division costs several multiplies). */
   private readonly inverse: Float64Array;
+  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
+  private readonly wasm: WasmKernels | undefined;
+  private readonly at: readonly [number, number, number, number, number, number];
 
-  constructor(cols: number, window: number, private readonly minPeriods: number) {
+  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly memory: KernelMemory) {
     super(cols, window);
     this.inverse = Float64Array.from({ length: window + 1 }, (_, n) => (n === 0 ? 0 : 1 / n));
-    this.preN = new Int32Array(cols);
-    this.preMean = new Float64Array(cols);
-    this.preM2 = new Float64Array(cols);
-    this.suffix = new Float64Array(3 * window * cols);
+    this.preN = memory.alloc(cols);
+    this.preMean = memory.alloc(cols);
+    this.preM2 = memory.alloc(cols);
+    this.sufN = memory.alloc(window * cols);
+    this.sufMean = memory.alloc(window * cols);
+    this.sufM2 = memory.alloc(window * cols);
+    const { preN, preMean, preM2, sufN, sufMean, sufM2 } = this;
+    this.at = [memory.pointer(preN), memory.pointer(preMean), memory.pointer(preM2), memory.pointer(sufN), memory.pointer(sufMean), memory.pointer(sufM2)];
+    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
-    const { cols, preN, preMean, preM2, inverse } = this;
+    const { cols, preN, preMean, preM2, inverse, wasm } = this;
     const o = r * cols;
+    const px = wasm === undefined ? -1 : this.memory.pointer(x);
+    if (wasm !== undefined && px >= 0) {
+      wasm.stdAddPrefix(px + 8 * o, this.at[0], this.at[1], this.at[2], cols, r % this.window === 0 ? 1 : 0);
+      return;
+    }
     if (r % this.window === 0) {
       preN.fill(0);
       preMean.fill(0);
@@ -435,35 +479,41 @@ class RollingStd extends BlockWindow {
   }
 
   protected addSuffix(x: Float64Array, r: number): void {
-    const { cols, suffix, inverse } = this;
+    const { cols, sufN, sufMean, sufM2, inverse, wasm } = this;
     const o = r * cols;
-    const k = 3 * (r % this.window) * cols;
-    if (r % this.window === this.window - 1) {
-      for (let s = 0, c = k; s < cols; s++, c += 3) {
+    const k = (r % this.window) * cols;
+    const last = r % this.window === this.window - 1;
+    const px = wasm === undefined ? -1 : this.memory.pointer(x);
+    if (wasm !== undefined && px >= 0) {
+      wasm.stdAddSuffix(px + 8 * o, this.at[3] + 8 * k, this.at[4] + 8 * k, this.at[5] + 8 * k, 8 * cols, cols, last ? 1 : 0);
+      return;
+    }
+    if (last) {
+      for (let s = 0; s < cols; s++) {
         const v = x[o + s] as number;
         const valid = v === v;
-        suffix[c] = valid ? 1 : 0;
-        suffix[c + 1] = valid ? 0 + v : 0;
-        suffix[c + 2] = 0;
+        sufN[k + s] = valid ? 1 : 0;
+        sufMean[k + s] = valid ? 0 + v : 0;
+        sufM2[k + s] = 0;
       }
       return;
     }
-    for (let s = 0, c = k, a = k + 3 * cols; s < cols; s++, c += 3, a += 3) {
+    for (let s = 0, c = k, a = k + cols; s < cols; s++, c++, a++) {
       const v = x[o + s] as number;
-      const n0 = suffix[a] as number;
-      const mu = suffix[a + 1] as number;
-      const q = suffix[a + 2] as number;
+      const n0 = sufN[a] as number;
+      const mu = sufMean[a] as number;
+      const q = sufM2[a] as number;
       if (v === v) {
         const n = n0 + 1;
         const d = v - mu;
         const mu1 = mu + d * (inverse[n] as number);
-        suffix[c] = n;
-        suffix[c + 1] = mu1;
-        suffix[c + 2] = q + d * (v - mu1);
+        sufN[c] = n;
+        sufMean[c] = mu1;
+        sufM2[c] = q + d * (v - mu1);
       } else {
-        suffix[c] = n0;
-        suffix[c + 1] = mu;
-        suffix[c + 2] = q;
+        sufN[c] = n0;
+        sufMean[c] = mu;
+        sufM2[c] = q;
       }
     }
   }
@@ -521,27 +571,33 @@ class RollingStd extends BlockWindow {
   }
 
   protected emit(t: number, out: Float64Array, w: number): void {
-    const { cols, window, minPeriods, preN, preMean, preM2, suffix } = this;
-    const first = t < window || t % window === window - 1;
-    const k = first ? 0 : 3 * ((t - window + 1) % window) * cols;
-    for (let s = 0, c = k; s < cols; s++, c += 3) {
-      const na = first ? 0 : (suffix[c] as number);
+    const { cols, window, minPeriods, preN, preMean, preM2, sufN, sufMean, sufM2, wasm } = this;
+    const first = !this.readsPreviousBlock(t);
+    const k = first ? 0 : ((t - window + 1) % window) * cols;
+    const po = wasm === undefined ? -1 : this.memory.pointer(out);
+    if (wasm !== undefined && po >= 0) {
+      const [pN, pMean, pM2, sN, sMean, sM2] = this.at;
+      wasm.stdEmit(po + 8 * w, pN, pMean, pM2, sN + 8 * k, sMean + 8 * k, sM2 + 8 * k, cols, first ? 0 : 1, minPeriods);
+      return;
+    }
+    for (let s = 0, c = k; s < cols; s++, c++) {
+      const na = first ? 0 : (sufN[c] as number);
       const nb = preN[s] as number;
       const n = na + nb;
       let q: number;
       if (na === 0) q = preM2[s] as number;
-      else if (nb === 0) q = suffix[c + 2] as number;
+      else if (nb === 0) q = sufM2[c] as number;
       else {
-        const d = (preMean[s] as number) - (suffix[c + 1] as number);
-        q = (suffix[c + 2] as number) + (preM2[s] as number) + (d * d * na * nb) / n;
+        const d = (preMean[s] as number) - (sufMean[c] as number);
+        q = (sufM2[c] as number) + (preM2[s] as number) + (d * d * na * nb) / n;
       }
       out[w + s] = n >= minPeriods && n >= 2 ? Math.sqrt(q > 0 ? q / (n - 1) : 0) : Number.NaN;
     }
   }
 }
 
-export function rollingStdStream(cols: number, window: number, minPeriods: number): HistoryStream {
-  return streamOf(new RollingStd(cols, window, minPeriods));
+export function rollingStdStream(cols: number, window: number, minPeriods: number, memory: KernelMemory = PLAIN_MEMORY): HistoryStream {
+  return streamOf(new RollingStd(cols, window, minPeriods, memory));
 }
 
 export function rollingStdKernel(x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, out: Float64Array): void {

@@ -4,6 +4,7 @@
  * read only the current row: `x` and `out` are the block's rows). The `…Kernel` functions are the one-call form.
  */
 import type { HistoryStream } from './rolling.js';
+import { PLAIN_MEMORY, type KernelMemory } from '../wasm/arena.js';
 
 /** A stateful kernel that only reads the current row: x and out hold `n` rows of the current block. */
 export type RowStream = (x: Float64Array, n: number, out: Float64Array) => void;
@@ -30,15 +31,24 @@ export type LagOp = 'pctChange' | 'diff' | 'rise' | 'fall';
  * pctChange: x_t / x_{t−n} − 1 (NaN if either is NaN or not finite); diff: x_t − x_{t−n};
  * rise / fall: x_t > / < x_{t−n} (NaN → false). The first n rows are NaN (rise/fall: false).
  */
-export function lagStream(cols: number, n: number, op: LagOp): HistoryStream {
+export function lagStream(cols: number, n: number, op: LagOp, memory: KernelMemory = PLAIN_MEMORY): HistoryStream {
   const bool = op === 'rise' || op === 'fall';
   const lag = n * cols;
+  const wasm = memory.wasm;
   return (x, t0, t1, out) => {
     const head = Math.min(t1, n);
     for (let t = t0; t < head; t++) out.fill(bool ? 0 : Number.NaN, (t - t0) * cols, (t - t0 + 1) * cols);
     const from = Math.max(t0, n) * cols;
     const to = t1 * cols;
     const shift = t0 * cols;
+    if (wasm !== undefined && (op === 'pctChange' || op === 'diff') && from < to) {
+      const px = memory.pointer(x);
+      const po = memory.pointer(out);
+      if (px >= 0 && po >= 0) {
+        (op === 'pctChange' ? wasm.lagPctChange : wasm.lagDiff)(px, po, from, to, lag, shift);
+        return;
+      }
+    }
     switch (op) {
       case 'pctChange':
         for (let i = from; i < to; i++) {

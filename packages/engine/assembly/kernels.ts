@@ -1,0 +1,234 @@
+// WebAssembly (SIMD) forms of the engine's hottest kernels, in AssemblyScript. Every function does, lane by
+// lane, exactly the IEEE arithmetic of its TypeScript twin in src/kernels (same operations, same order, no
+// fused multiply-add), so both give the same bits; the TypeScript form stays the reference and the path for
+// buffers outside the WebAssembly memory. Pointers are byte offsets into the shared memory; `cols` cells of
+// 8 bytes per row. Two lanes at a time, then the odd cell.
+// Build: node packages/engine/scripts/build-wasm.mjs (writes src/wasm/kernels-wasm.ts).
+
+const NAN = f64x2.splat(NaN);
+const ZERO = f64x2.splat(0.0);
+const ONE = f64x2.splat(1.0);
+
+/** pctChange over cells [from, to): out[i − shift] = x[i] / x[i − lag] − 1, NaN unless finite. */
+export function lagPctChange(x: usize, out: usize, from: i32, to: i32, lag: i32, shift: i32): void {
+  const lagBytes = (<usize>lag) << 3;
+  const outBase = out - ((<usize>shift) << 3);
+  let i = from;
+  for (; i + 2 <= to; i += 2) {
+    const p = (<usize>i) << 3;
+    const r = f64x2.sub(f64x2.div(v128.load(x + p), v128.load(x + p - lagBytes)), ONE);
+    v128.store(outBase + p, v128.bitselect(r, NAN, f64x2.eq(f64x2.sub(r, r), ZERO)));
+  }
+  for (; i < to; i++) {
+    const p = (<usize>i) << 3;
+    const r = load<f64>(x + p) / load<f64>(x + p - lagBytes) - 1.0;
+    store<f64>(outBase + p, r - r == 0.0 ? r : NaN);
+  }
+}
+
+/** diff over cells [from, to): out[i − shift] = x[i] − x[i − lag], NaN unless finite. */
+export function lagDiff(x: usize, out: usize, from: i32, to: i32, lag: i32, shift: i32): void {
+  const lagBytes = (<usize>lag) << 3;
+  const outBase = out - ((<usize>shift) << 3);
+  let i = from;
+  for (; i + 2 <= to; i += 2) {
+    const p = (<usize>i) << 3;
+    const r = f64x2.sub(v128.load(x + p), v128.load(x + p - lagBytes));
+    v128.store(outBase + p, v128.bitselect(r, NAN, f64x2.eq(f64x2.sub(r, r), ZERO)));
+  }
+  for (; i < to; i++) {
+    const p = (<usize>i) << 3;
+    const r = load<f64>(x + p) - load<f64>(x + p - lagBytes);
+    store<f64>(outBase + p, r - r == 0.0 ? r : NaN);
+  }
+}
+
+/**
+ * Rolling sum, recorded prefixes: row `x` enters the block prefix (`reset`: the block's first row, the
+ * prefix starts from 0) and the prefix after it is recorded at `recSum`/`recCount`.
+ */
+export function sumAddRow(x: usize, preSum: usize, preCount: usize, recSum: usize, recCount: usize, cols: i32, reset: bool): void {
+  const end = (<usize>cols) << 3;
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(x + p);
+    const valid = f64x2.eq(v, v);
+    const sum0 = reset ? ZERO : v128.load(preSum + p);
+    const n0 = reset ? ZERO : v128.load(preCount + p);
+    const sum = v128.bitselect(f64x2.add(sum0, v), sum0, valid);
+    const n = f64x2.add(n0, v128.and(valid, ONE));
+    v128.store(preSum + p, sum);
+    v128.store(preCount + p, n);
+    v128.store(recSum + p, sum);
+    v128.store(recCount + p, n);
+  }
+  for (; p < end; p += 8) {
+    const v = load<f64>(x + p);
+    let sum = reset ? 0.0 : load<f64>(preSum + p);
+    let n = reset ? 0.0 : load<f64>(preCount + p);
+    if (v == v) {
+      sum = sum + v;
+      n = n + 1.0;
+    }
+    store<f64>(preSum + p, sum);
+    store<f64>(preCount + p, n);
+    store<f64>(recSum + p, sum);
+    store<f64>(recCount + p, n);
+  }
+}
+
+/**
+ * Rolling sum, recorded prefixes: the window into `out`. `withPrevious`: (total − before) + prefix, where
+ * total/before are the previous block's records at its end and at the row's index; else the prefix alone.
+ */
+export function sumEmit(
+  out: usize, preSum: usize, preCount: usize, totalSum: usize, totalCount: usize, beforeSum: usize, beforeCount: usize,
+  cols: i32, withPrevious: bool, minPeriods: f64, mean: bool,
+): void {
+  const end = (<usize>cols) << 3;
+  const minP = f64x2.splat(minPeriods);
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    let n = v128.load(preCount + p);
+    let v = v128.load(preSum + p);
+    if (withPrevious) {
+      n = f64x2.add(f64x2.sub(v128.load(totalCount + p), v128.load(beforeCount + p)), n);
+      v = f64x2.add(f64x2.sub(v128.load(totalSum + p), v128.load(beforeSum + p)), v);
+    }
+    const value = mean ? f64x2.div(v, n) : v;
+    v128.store(out + p, v128.bitselect(value, NAN, f64x2.ge(n, minP)));
+  }
+  for (; p < end; p += 8) {
+    let n = load<f64>(preCount + p);
+    let v = load<f64>(preSum + p);
+    if (withPrevious) {
+      n = load<f64>(totalCount + p) - load<f64>(beforeCount + p) + n;
+      v = load<f64>(totalSum + p) - load<f64>(beforeSum + p) + v;
+    }
+    store<f64>(out + p, n >= minPeriods ? (mean ? v / n : v) : NaN);
+  }
+}
+
+/**
+ * Welford's update by row `x`: the state at toN/toMean/toM2 becomes the state at fromN/fromMean/fromM2 (all
+ * zero when `fresh`) with the row's valid values added (each count, mean and M2 per symbol).
+ */
+function welfordRow(
+  x: usize, fromN: usize, fromMean: usize, fromM2: usize, toN: usize, toMean: usize, toM2: usize, cols: i32, fresh: bool,
+): void {
+  const end = (<usize>cols) << 3;
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(x + p);
+    const valid = f64x2.eq(v, v);
+    const n0 = fresh ? ZERO : v128.load(fromN + p);
+    const mu = fresh ? ZERO : v128.load(fromMean + p);
+    const q0 = fresh ? ZERO : v128.load(fromM2 + p);
+    const n = f64x2.add(n0, ONE);
+    const d = f64x2.sub(v, mu);
+    const mu1 = f64x2.add(mu, f64x2.mul(d, f64x2.div(ONE, n)));
+    const q = f64x2.add(q0, f64x2.mul(d, f64x2.sub(v, mu1)));
+    v128.store(toN + p, v128.bitselect(n, n0, valid));
+    v128.store(toMean + p, v128.bitselect(mu1, mu, valid));
+    v128.store(toM2 + p, v128.bitselect(q, q0, valid));
+  }
+  for (; p < end; p += 8) {
+    const v = load<f64>(x + p);
+    const n0 = fresh ? 0.0 : load<f64>(fromN + p);
+    const mu = fresh ? 0.0 : load<f64>(fromMean + p);
+    const q0 = fresh ? 0.0 : load<f64>(fromM2 + p);
+    if (v == v) {
+      const n = n0 + 1.0;
+      const d = v - mu;
+      const mu1 = mu + d * (1.0 / n);
+      store<f64>(toN + p, n);
+      store<f64>(toMean + p, mu1);
+      store<f64>(toM2 + p, q0 + d * (v - mu1));
+    } else {
+      store<f64>(toN + p, n0);
+      store<f64>(toMean + p, mu);
+      store<f64>(toM2 + p, q0);
+    }
+  }
+}
+
+/** Rolling std: row `x` enters the prefix's Welford state (`reset`: the block's first row). */
+export function stdAddPrefix(x: usize, preN: usize, preMean: usize, preM2: usize, cols: i32, reset: bool): void {
+  welfordRow(x, preN, preMean, preM2, preN, preMean, preM2, cols, reset);
+}
+
+/**
+ * Rolling std: the suffix of row `x` (at sufN/sufMean/sufM2) from the suffix of the row after it (at the
+ * same pointers + `next` bytes); `last`: the block's last row, a suffix of one row.
+ */
+export function stdAddSuffix(x: usize, sufN: usize, sufMean: usize, sufM2: usize, next: usize, cols: i32, last: bool): void {
+  if (!last) {
+    welfordRow(x, sufN + next, sufMean + next, sufM2 + next, sufN, sufMean, sufM2, cols, false);
+    return;
+  }
+  // one row: count 1, mean 0 + v, M2 exactly 0 (also for an infinite v, where Welford's update gives NaN)
+  const end = (<usize>cols) << 3;
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(x + p);
+    const valid = f64x2.eq(v, v);
+    v128.store(sufN + p, v128.and(valid, ONE));
+    v128.store(sufMean + p, v128.bitselect(f64x2.add(ZERO, v), ZERO, valid));
+    v128.store(sufM2 + p, ZERO);
+  }
+  for (; p < end; p += 8) {
+    const v = load<f64>(x + p);
+    const valid = v == v;
+    store<f64>(sufN + p, valid ? 1.0 : 0.0);
+    store<f64>(sufMean + p, valid ? 0.0 + v : 0.0);
+    store<f64>(sufM2 + p, 0.0);
+  }
+}
+
+/**
+ * Rolling std: the window into `out` from the prefix and (`withSuffix`) the previous block's suffix at
+ * sufN/sufMean/sufM2, by Chan's pairwise formula; ddof 1, NaN below `minPeriods` or 2 values.
+ */
+export function stdEmit(
+  out: usize, preN: usize, preMean: usize, preM2: usize, sufN: usize, sufMean: usize, sufM2: usize, cols: i32,
+  withSuffix: bool, minPeriods: f64,
+): void {
+  const end = (<usize>cols) << 3;
+  const minP = f64x2.splat(minPeriods < 2.0 ? 2.0 : minPeriods);
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const nb = v128.load(preN + p);
+    const qb = v128.load(preM2 + p);
+    let n = nb;
+    let q = qb;
+    if (withSuffix) {
+      const na = v128.load(sufN + p);
+      const qa = v128.load(sufM2 + p);
+      n = f64x2.add(na, nb);
+      const d = f64x2.sub(v128.load(preMean + p), v128.load(sufMean + p));
+      const both = f64x2.add(f64x2.add(qa, qb), f64x2.div(f64x2.mul(f64x2.mul(f64x2.mul(d, d), na), nb), n));
+      // na = 0: the prefix's M2; nb = 0: the suffix's; else combined
+      q = v128.bitselect(qb, v128.bitselect(qa, both, f64x2.eq(nb, ZERO)), f64x2.eq(na, ZERO));
+    }
+    const variance = v128.bitselect(f64x2.div(q, f64x2.sub(n, ONE)), ZERO, f64x2.gt(q, ZERO));
+    v128.store(out + p, v128.bitselect(f64x2.sqrt(variance), NAN, f64x2.ge(n, minP)));
+  }
+  for (; p < end; p += 8) {
+    const nb = load<f64>(preN + p);
+    const qb = load<f64>(preM2 + p);
+    let n = nb;
+    let q = qb;
+    if (withSuffix) {
+      const na = load<f64>(sufN + p);
+      const qa = load<f64>(sufM2 + p);
+      n = na + nb;
+      if (na == 0.0) q = qb;
+      else if (nb == 0.0) q = qa;
+      else {
+        const d = load<f64>(preMean + p) - load<f64>(sufMean + p);
+        q = qa + qb + (d * d * na * nb) / n;
+      }
+    }
+    store<f64>(out + p, n >= minPeriods && n >= 2.0 ? Math.sqrt(q > 0.0 ? q / (n - 1.0) : 0.0) : NaN);
+  }
+}
