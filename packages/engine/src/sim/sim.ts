@@ -162,7 +162,7 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   // portfolio state
   let cash = 1;
   const held = new Uint8Array(S);
-  const heldList = new Int32Array(S);
+  let heldList = new Int32Array(S);
   let heldCount = 0;
   const pos = new Float64Array(S);
   const prev = new Float64Array(S).fill(Number.NaN);
@@ -180,7 +180,11 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
   const stoppedList = new Int32Array(S);
   let stoppedCount = 0;
   const tracker = new TradeTracker(symbols, close, trade, fee, feeTax);
+  // today's targets: w[s] for the symbols in `targets` (ascending), 0 elsewhere (NaN and −0 read as 0)
   const w = new Float64Array(S);
+  const targets = new Int32Array(S);
+  let targetCount = 0;
+  let nextHeld = new Int32Array(S);
   const creturnFull = new Float64Array(N).fill(1);
   const turnoverFull = new Float64Array(N);
   const rebalanceIndices = new Int32Array(schedule.length);
@@ -294,10 +298,15 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
 
     // the raw target row of today's rebalance (needed to know which stops a rebalance overrides)
     if (isRebalance) {
+      for (let k = 0; k < targetCount; k++) w[targets[k] as number] = 0;
+      targetCount = 0;
       const base = reb.row * S;
       for (let s = 0; s < S; s++) {
         const v = weights[base + s] as number;
-        w[s] = v === v ? v : 0;
+        if (v !== 0 && v === v) {
+          w[s] = v;
+          targets[targetCount++] = s;
+        }
       }
     }
 
@@ -354,13 +363,21 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
       if (opts.stopTradingNextPeriod) for (let i = 0; i < stoppedCount; i++) w[stoppedList[i] as number] = 0;
       for (let i = 0; i < stoppedCount; i++) stopped[stoppedList[i] as number] = 0;
       stoppedCount = 0;
+      // (zeros add nothing to the sum; the symbols with a target or a holding are all the loop below can touch)
       let sumAbs = 0;
-      for (let s = 0; s < S; s++) sumAbs += Math.abs(w[s] as number);
+      for (let k = 0; k < targetCount; k++) sumAbs += Math.abs(w[targets[k] as number] as number);
       let B = cash;
       for (let i = 0; i < heldCount; i++) B += pos[heldList[i] as number] as number;
       const ratio = B / Math.max(sumAbs, 1);
       const cap = B * opts.positionLimit;
-      for (let s = 0; s < S; s++) {
+      // the targets and the holdings merged in ascending symbol order (the order trades and cash add up in)
+      let nextCount = 0;
+      for (let a = 0, h = 0; a < targetCount || h < heldCount; ) {
+        const ta = a < targetCount ? (targets[a] as number) : S;
+        const th = h < heldCount ? (heldList[h] as number) : S;
+        const s = ta < th ? ta : th;
+        if (ta === s) a++;
+        if (th === s) h++;
         const ws = w[s] as number;
         const wasHeld = held[s] === 1;
         if (ws === 0 && !wasHeld) continue;
@@ -411,9 +428,12 @@ function runSim(position: Frame, prices: PriceFrames, trade: Float64Array, opts:
         else if (!wasHeld || flip) prev[s] = Number.NaN;
         pos[s] = nv;
         held[s] = 1;
+        nextHeld[nextCount++] = s;
       }
-      heldCount = 0;
-      for (let s = 0; s < S; s++) if (held[s] === 1) heldList[heldCount++] = s;
+      const previous = heldList;
+      heldList = nextHeld;
+      nextHeld = previous;
+      heldCount = nextCount;
     }
 
     // 6. equity valued at the close
