@@ -55,9 +55,9 @@ describe('memoryPlan', () => {
     }
   });
 
-  it('counts data frames as free and keeps cross-sectional intermediates in blocks', () => {
+  it('counts one copy per market field read and keeps cross-sectional intermediates in blocks', () => {
     const graph = compileStrategy(STRATEGIES.neverHolds, context)._unsafeUnwrap().graph; // close < 0: the root only
-    expect(memoryPlan(graph, 200, 400)).toEqual({ fullFrames: 1, blockBuffers: 0, blockRows: 163, stateCells: 0 });
+    expect(memoryPlan(graph, 200, 400)).toEqual({ fullFrames: 1, blockBuffers: 0, blockRows: 163, stateCells: 0, dataFrames: 1 });
   });
 });
 

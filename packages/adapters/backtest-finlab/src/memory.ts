@@ -24,12 +24,17 @@ export interface MemoryPlan {
   readonly blockRows: number;
   /** Per-op state that grows with the window (a rolling op keeps window × symbols values of each kind). */
   readonly stateCells: number;
+  /**
+   * Market fields the graph reads: the engine copies each into its WebAssembly arena once per worker (and
+   * keeps the copy), counted here for every backtest — the safe side.
+   */
+  readonly dataFrames: number;
 }
 
 /**
  * Replays the engine's streaming evaluator's storage plan without computing anything: a frame-valued node
  * gets a whole frame if it is the root or the first argument of an op that reads earlier rows, a recycled
- * block buffer otherwise; data frames are the market's and cost nothing. Every `time_series` and `state` op
+ * block buffer otherwise; each market field read costs one copy (the engine's arena). Every `time_series` and `state` op
  * is counted as reading history (a slight over-count for the few that stream row by row), so the plan is
  * never below what `evaluateGraphWithReport` reports when run as `backtestGraph` runs it (the tests compare
  * them).
@@ -38,7 +43,7 @@ export function memoryPlan(graph: FactorGraph, rows: number, cols: number): Memo
   const nodes = graph.nodes;
   const count = nodes.length;
   const blockRows = Math.max(1, Math.min(Math.max(rows, 1), Math.floor(BLOCK_CELLS / Math.max(cols, 1))));
-  const empty = { fullFrames: 0, blockBuffers: 0, blockRows, stateCells: 0 };
+  const empty = { fullFrames: 0, blockBuffers: 0, blockRows, stateCells: 0, dataFrames: 0 };
   if (count === 0 || !(graph.root >= 0 && graph.root < count)) return empty;
   const valid = (a: number): boolean => Number.isInteger(a) && a >= 0 && a < count;
   const reachable = new Uint8Array(count);
@@ -78,6 +83,11 @@ export function memoryPlan(graph: FactorGraph, rows: number, cols: number): Memo
       stateCells += kinds * (typeof window === 'number' && window > 0 ? Math.min(window, rows) : rows) * cols;
     }
   }
+  const fields = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const node = nodes[i];
+    if (node !== undefined && reachable[i] === 1 && node.op === 'data') fields.add(String(node.params[0]));
+  }
   let fullFrames = 0;
   let slots = 0;
   const free: number[] = [];
@@ -94,13 +104,13 @@ export function memoryPlan(graph: FactorGraph, rows: number, cols: number): Memo
       if (left === 0 && (slotOf[a] as number) >= 0) free.push(slotOf[a] as number);
     }
   }
-  return { fullFrames, blockBuffers: slots, blockRows, stateCells };
+  return { fullFrames, blockBuffers: slots, blockRows, stateCells, dataFrames: fields.size };
 }
 
 /** Estimated bytes of working memory for one backtest of `graph` on a `rows` × `cols` grid (evaluation + sim). */
 export function estimateBacktestBytes(graph: FactorGraph, rows: number, cols: number): number {
   const plan = memoryPlan(graph, rows, cols);
-  return ((plan.fullFrames + SIM_FRAMES) * rows * cols + plan.blockBuffers * plan.blockRows * cols + plan.stateCells) * BYTES;
+  return ((plan.fullFrames + plan.dataFrames + SIM_FRAMES) * rows * cols + plan.blockBuffers * plan.blockRows * cols + plan.stateCells) * BYTES;
 }
 
 const MB = 1024 * 1024;
@@ -112,8 +122,8 @@ export function checkMemoryBudget(graph: FactorGraph, rows: number, cols: number
   const plan = memoryPlan(graph, rows, cols);
   return err(
     outOfMemory(
-      `the strategy needs about ${Math.ceil(bytes / MB)} MB of working memory (${plan.fullFrames + SIM_FRAMES} whole series of ${rows} dates × ${cols} symbols, ` +
-        `plus buffers), over the limit of ${limitMb} MB — apply fewer time-series operations to computed series (shift, rolling, average, … of data is free)`,
+      `the strategy needs about ${Math.ceil(bytes / MB)} MB of working memory (${plan.fullFrames + plan.dataFrames + SIM_FRAMES} whole series of ${rows} dates × ${cols} symbols, ` +
+        `plus buffers), over the limit of ${limitMb} MB — apply fewer time-series operations to computed series, or read fewer fields`,
     ),
   );
 }
