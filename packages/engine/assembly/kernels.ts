@@ -232,3 +232,72 @@ export function stdEmit(
     store<f64>(out + p, n >= minPeriods && n >= 2.0 ? Math.sqrt(q > 0.0 ? q / (n - 1.0) : 0.0) : NaN);
   }
 }
+
+/** Truthiness as the catalogue defines it (0 and NaN are false), as an all-ones/all-zeros lane mask. */
+@inline function truthy(v: v128): v128 {
+  return v128.or(f64x2.gt(v, ZERO), f64x2.lt(v, ZERO));
+}
+
+/** `x` when finite, else NaN (the catalogue's arithmetic). */
+@inline function finiteOrNaN(r: v128): v128 {
+  return v128.bitselect(r, NAN, f64x2.eq(f64x2.sub(r, r), ZERO));
+}
+
+/** 1.0 where the mask is set, 0.0 elsewhere. */
+@inline function oneWhere(mask: v128): v128 {
+  return v128.and(mask, ONE);
+}
+
+@inline function binaryLanes(op: i32, x: v128, y: v128): v128 {
+  switch (op) {
+    case 0: return finiteOrNaN(f64x2.add(x, y));
+    case 1: return finiteOrNaN(f64x2.sub(x, y));
+    case 2: return finiteOrNaN(f64x2.mul(x, y));
+    case 3: return finiteOrNaN(f64x2.div(x, y));
+    case 4: return oneWhere(f64x2.gt(x, y));
+    case 5: return oneWhere(f64x2.ge(x, y));
+    case 6: return oneWhere(f64x2.lt(x, y));
+    case 7: return oneWhere(f64x2.le(x, y));
+    case 8: return oneWhere(f64x2.eq(x, y));
+    case 9: return oneWhere(f64x2.ne(x, y));
+    case 10: return oneWhere(v128.and(truthy(x), truthy(y)));
+    case 11: return oneWhere(v128.or(truthy(x), truthy(y)));
+    case 12: return v128.bitselect(v128.bitselect(x, y, f64x2.ge(x, y)), NAN, v128.and(f64x2.eq(x, x), f64x2.eq(y, y)));
+    default: return v128.bitselect(v128.bitselect(x, y, f64x2.le(x, y)), NAN, v128.and(f64x2.eq(x, x), f64x2.eq(y, y)));
+  }
+}
+
+/**
+ * The catalogue's binary operations (`op`: the index in BINARY_OPS: add, sub, mul, div, gt, ge, lt, le, eq,
+ * ne, and, or, maximum, minimum) over `n` cells into `out`; an operand is the frame at `a` (`aFrame`) or the
+ * number `sa` on every cell (likewise b). The odd last cell goes through the same lanes (padded).
+ */
+export function binary(op: i32, a: usize, sa: f64, aFrame: bool, b: usize, sb: f64, bFrame: bool, out: usize, n: i32): void {
+  const end = (<usize>n) << 3;
+  const va = f64x2.splat(sa);
+  const vb = f64x2.splat(sb);
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const x = aFrame ? v128.load(a + p) : va;
+    const y = bFrame ? v128.load(b + p) : vb;
+    v128.store(out + p, binaryLanes(op, x, y));
+  }
+  if (p < end) {
+    const x = aFrame ? f64x2.splat(load<f64>(a + p)) : va;
+    const y = bFrame ? f64x2.splat(load<f64>(b + p)) : vb;
+    store<f64>(out + p, f64x2.extract_lane(binaryLanes(op, x, y), 0));
+  }
+}
+
+/** `where`: x where the mask is truthy, else NaN, over `n` cells. */
+export function where(x: usize, mask: usize, out: usize, n: i32): void {
+  const end = (<usize>n) << 3;
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    v128.store(out + p, v128.bitselect(v128.load(x + p), NAN, truthy(v128.load(mask + p))));
+  }
+  if (p < end) {
+    const m = load<f64>(mask + p);
+    store<f64>(out + p, m > 0.0 || m < 0.0 ? load<f64>(x + p) : NaN);
+  }
+}

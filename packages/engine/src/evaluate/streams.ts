@@ -72,7 +72,8 @@ const local = (run: (args: readonly StreamArg[], rows: number, cols: number, out
   (node, ctx) =>
     frameArgs(node, arity).map((): StreamOp => ({ history: false, rowwise: true, run: (t0, t1, args, out) => run(args, t1 - t0, ctx.cols, out) }));
 
-const binary = (op: BinaryOp): StreamMaker => local((args, _rows, _cols, out) => binaryKernel(op, args[0] as StreamArg, args[1] as StreamArg, out), 2);
+const binary = (op: BinaryOp): StreamMaker => (node, ctx) =>
+  local((args, _rows, _cols, out) => binaryKernel(op, args[0] as StreamArg, args[1] as StreamArg, out, ctx.memory), 2)(node, ctx);
 const unary = (op: UnaryOp): StreamMaker => local((args, _rows, _cols, out) => unaryKernel(op, arr(args[0]), out));
 
 /** Every catalogue operation except the leaves (`const`, `data`, handled by the evaluator) → its stream. */
@@ -139,7 +140,7 @@ export const STREAMS: Readonly<Record<string, StreamMaker>> = {
         : local((args, rows, cols, out) => quantileRowKernel(arr(args[0]), rows, cols, q, out))(node, ctx),
     ),
   zscore: local((args, rows, cols, out) => zscoreKernel(arr(args[0]), rows, cols, out)),
-  where: local((args, _rows, _cols, out) => whereKernel(arr(args[0]), arr(args[1]), out), 2),
+  where: (node, ctx) => local((args, _rows, _cols, out) => whereKernel(arr(args[0]), arr(args[1]), out, ctx.memory), 2)(node, ctx),
   fillna: (node, ctx) => numParam(node, 0).andThen((v) => local((args, _r, _c, out) => fillnaKernel(arr(args[0]), v, out))(node, ctx)),
   abs: unary('abs'),
   log: unary('log'),

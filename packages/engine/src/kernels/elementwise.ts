@@ -1,4 +1,5 @@
 import { alignFrames, reindexFfill, sameGrid, type Frame } from '../frame.js';
+import { PLAIN_MEMORY, type KernelMemory } from '../wasm/arena.js';
 
 /** Elementwise binary operations of the catalogue. */
 export type BinaryOp =
@@ -26,8 +27,21 @@ export function binaryKernel(
   a: Float64Array | number,
   b: Float64Array | number,
   out: Float64Array,
+  memory: KernelMemory = PLAIN_MEMORY,
 ): void {
   const n = out.length;
+  const wasm = memory.wasm;
+  if (wasm !== undefined && (typeof a !== 'number' || typeof b !== 'number')) {
+    const pa = typeof a === 'number' ? 0 : memory.pointer(a);
+    const pb = typeof b === 'number' ? 0 : memory.pointer(b);
+    const po = memory.pointer(out);
+    if (pa >= 0 && pb >= 0 && po >= 0) {
+      const sa = typeof a === 'number' ? a : 0;
+      const sb = typeof b === 'number' ? b : 0;
+      wasm.binary(BINARY_OPS.indexOf(op), pa, sa, typeof a === 'number' ? 0 : 1, pb, sb, typeof b === 'number' ? 0 : 1, po, n);
+      return;
+    }
+  }
   const A = typeof a === 'number' ? null : a;
   const B = typeof b === 'number' ? null : b;
   const sa = typeof a === 'number' ? a : 0;
@@ -435,7 +449,17 @@ export function clipKernel(x: Float64Array, lower: number, upper: number, out: F
 }
 
 /** x where mask is true (non-zero, non-NaN), NaN elsewhere (pandas `where`, FinLab `df[mask]`). */
-export function whereKernel(x: Float64Array, mask: Float64Array, out: Float64Array): void {
+export function whereKernel(x: Float64Array, mask: Float64Array, out: Float64Array, memory: KernelMemory = PLAIN_MEMORY): void {
+  const wasm = memory.wasm;
+  if (wasm !== undefined) {
+    const px = memory.pointer(x);
+    const pm = memory.pointer(mask);
+    const po = memory.pointer(out);
+    if (px >= 0 && pm >= 0 && po >= 0) {
+      wasm.where(px, pm, po, x.length);
+      return;
+    }
+  }
   for (let i = 0; i < x.length; i++) {
     const m = mask[i] as number;
     out[i] = m > 0 || m < 0 ? (x[i] as number) : Number.NaN;

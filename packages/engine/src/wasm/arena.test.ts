@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rollingStdStream, rollingSumStream, type HistoryStream } from '../kernels/rolling.js';
 import { lagStream } from '../kernels/timeseries.js';
+import { BINARY_OPS, binaryKernel, whereKernel } from '../kernels/elementwise.js';
 import { PLAIN_MEMORY, WasmArena, type KernelMemory, type WasmKernels } from './arena.js';
 
 const arena = WasmArena.create();
@@ -72,6 +73,62 @@ describe.skipIf(arena === undefined)('WebAssembly kernels', () => {
           a.release(out);
         }
         a.release(x);
+      }),
+      { numRuns: 300 },
+    );
+    expect(wasmCalls()).toBeGreaterThan(0);
+  });
+
+  const cell = fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: -3, max: 3 }).map((v) => v / 2) },
+    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, -0, 0, 1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308) },
+    { weight: 2, arbitrary: fc.double({ noNaN: false }) },
+  );
+  const operand = fc.oneof(fc.constant<'frame'>('frame'), cell);
+
+  it.each(BINARY_OPS)('%s: the same bits as the TypeScript kernel, for frames and numbers on either side', (op) => {
+    const { memory, calls: wasmCalls } = counting(a);
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 1, maxLength: 9 }), fc.array(cell, { minLength: 9, maxLength: 9 }), operand, operand, (xs, ys, sa, sb) => {
+        if (sa !== 'frame' && sb !== 'frame') return;
+        const n = xs.length;
+        const x = a.take(n) as Float64Array;
+        const y = a.take(n) as Float64Array;
+        const out = a.take(n) as Float64Array;
+        x.set(xs);
+        y.set(ys.slice(0, n));
+        const left = sa === 'frame' ? x : sa;
+        const right = sb === 'frame' ? y : sb;
+        const expected = new Float64Array(n);
+        binaryKernel(op, typeof left === 'number' ? left : Float64Array.from(x), typeof right === 'number' ? right : Float64Array.from(y), expected);
+        binaryKernel(op, left, right, out, memory);
+        for (let i = 0; i < n; i++) {
+          if (!Object.is(out[i], expected[i])) throw new Error(`${op}(${String(left === x ? x[i] : left)}, ${String(right === y ? y[i] : right)}): ${out[i]} vs ${expected[i]}`);
+        }
+        for (const b of [x, y, out]) a.release(b);
+      }),
+      { numRuns: 300 },
+    );
+    expect(wasmCalls()).toBeGreaterThan(0);
+  });
+
+  it('where: the same bits as the TypeScript kernel', () => {
+    const { memory, calls: wasmCalls } = counting(a);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cell, cell), { minLength: 1, maxLength: 9 }), (pairs) => {
+        const n = pairs.length;
+        const x = a.take(n) as Float64Array;
+        const mask = a.take(n) as Float64Array;
+        const out = a.take(n) as Float64Array;
+        pairs.forEach(([v, m], i) => {
+          x[i] = v;
+          mask[i] = m;
+        });
+        const expected = new Float64Array(n);
+        whereKernel(Float64Array.from(x), Float64Array.from(mask), expected);
+        whereKernel(x, mask, out, memory);
+        for (let i = 0; i < n; i++) if (!Object.is(out[i], expected[i])) throw new Error(`cell ${i}: ${out[i]} vs ${expected[i]}`);
+        for (const b of [x, mask, out]) a.release(b);
       }),
       { numRuns: 300 },
     );

@@ -19,6 +19,9 @@ export interface WasmKernels {
     out: number, preN: number, preMean: number, preM2: number, sufN: number, sufMean: number, sufM2: number, cols: number,
     withSuffix: number, minPeriods: number,
   ): void;
+  /** `op`: the index in BINARY_OPS; an operand is the frame at its pointer when its flag is 1, else the number. */
+  binary(op: number, a: number, sa: number, aFrame: number, b: number, sb: number, bFrame: number, out: number, n: number): void;
+  where(x: number, mask: number, out: number, n: number): void;
 }
 
 /**
