@@ -301,3 +301,79 @@ export function where(x: usize, mask: usize, out: usize, n: i32): void {
     store<f64>(out + p, m > 0.0 || m < 0.0 ? load<f64>(x + p) : NaN);
   }
 }
+
+/**
+ * Rolling sum, block suffixes: the suffix of row `x` (at sufSum/sufCount) from the suffix of the row after
+ * it (the same pointers + `next` bytes): v + suffix when v is valid; `last`: the block's last row, 0 + v.
+ */
+export function sumAddSuffix(x: usize, sufSum: usize, sufCount: usize, next: usize, cols: i32, last: bool): void {
+  const end = (<usize>cols) << 3;
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(x + p);
+    const valid = f64x2.eq(v, v);
+    const sum0 = last ? ZERO : v128.load(sufSum + next + p);
+    const n0 = last ? ZERO : v128.load(sufCount + next + p);
+    v128.store(sufSum + p, v128.bitselect(last ? f64x2.add(ZERO, v) : f64x2.add(v, sum0), sum0, valid));
+    v128.store(sufCount + p, f64x2.add(n0, v128.and(valid, ONE)));
+  }
+  for (; p < end; p += 8) {
+    const v = load<f64>(x + p);
+    const sum0 = last ? 0.0 : load<f64>(sufSum + next + p);
+    const n0 = last ? 0.0 : load<f64>(sufCount + next + p);
+    if (v == v) {
+      store<f64>(sufSum + p, last ? 0.0 + v : v + sum0);
+      store<f64>(sufCount + p, n0 + 1.0);
+    } else {
+      store<f64>(sufSum + p, sum0);
+      store<f64>(sufCount + p, n0);
+    }
+  }
+}
+
+/** Rolling sum, block suffixes: the window (suffix + prefix, or the prefix alone) into `out`. */
+export function sumBlocksEmit(
+  out: usize, preSum: usize, preCount: usize, sufSum: usize, sufCount: usize, cols: i32, withSuffix: bool, minPeriods: f64, mean: bool,
+): void {
+  const end = (<usize>cols) << 3;
+  const minP = f64x2.splat(minPeriods);
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    let n = v128.load(preCount + p);
+    let v = v128.load(preSum + p);
+    if (withSuffix) {
+      n = f64x2.add(v128.load(sufCount + p), n);
+      v = f64x2.add(v128.load(sufSum + p), v);
+    }
+    v128.store(out + p, v128.bitselect(mean ? f64x2.div(v, n) : v, NAN, f64x2.ge(n, minP)));
+  }
+  for (; p < end; p += 8) {
+    let n = load<f64>(preCount + p);
+    let v = load<f64>(preSum + p);
+    if (withSuffix) {
+      n = load<f64>(sufCount + p) + n;
+      v = load<f64>(sufSum + p) + v;
+    }
+    store<f64>(out + p, n >= minPeriods ? (mean ? v / n : v) : NaN);
+  }
+}
+
+/**
+ * Pairwise extreme: out = max (`isMax`) or min of a and b, cell by cell, as `a > b ? a : b` (`a < b ? a : b`)
+ * when a is a number, else a (NaN); NaN in b gives b.
+ */
+export function extremeRow(isMax: bool, a: usize, b: usize, out: usize, n: i32): void {
+  const end = (<usize>n) << 3;
+  let p: usize = 0;
+  for (; p + 16 <= end; p += 16) {
+    const u = v128.load(a + p);
+    const v = v128.load(b + p);
+    const wins = isMax ? f64x2.gt(u, v) : f64x2.lt(u, v);
+    v128.store(out + p, v128.bitselect(v128.bitselect(u, v, wins), u, f64x2.eq(u, u)));
+  }
+  for (; p < end; p += 8) {
+    const u = load<f64>(a + p);
+    const v = load<f64>(b + p);
+    store<f64>(out + p, u == u ? ((isMax ? u > v : u < v) ? u : v) : u);
+  }
+}

@@ -50,6 +50,13 @@ abstract class Resumable {
   /** Row visits of `seed(x, t)`, and of one `step`: the driver steps through a gap when that is cheaper. */
   protected abstract seedCost(t: number): number;
   protected abstract readonly stepCost: number;
+  /**
+   * Whether a lone row is computed `alone` (cheaper in TypeScript) rather than by rebuilding the state
+   * (cheaper in WebAssembly, whose rows are a few SIMD passes). The bits are the same either way.
+   */
+  protected lonesAlone(_x: Float64Array): boolean {
+    return true;
+  }
 
   /**
    * Rows [t0, t1) into out. From the state after the last row computed, a few rows later are reached by
@@ -62,7 +69,7 @@ abstract class Resumable {
     if (t0 !== this.next) {
       if (this.next >= 0 && t0 > this.next && this.stepCost * (t0 - this.next) < this.seedCost(t0)) {
         for (let t = this.next; t < t0; t++) this.step(x, t, false, out, 0);
-      } else if (t1 - t0 === 1 && (t0 < last || t0 - last >= this.window)) {
+      } else if (t1 - t0 === 1 && (t0 < last || t0 - last >= this.window) && this.lonesAlone(x)) {
         // a lone row, a window or more after the last one asked for (rows close together are streamed)
         this.alone(x, t0, out, 0);
         this.next = -1;
@@ -152,6 +159,10 @@ class RollingSum extends Resumable {
     this.recordedCount = memory.alloc(2 * window * cols);
     this.at = [memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.recordedSum), memory.pointer(this.recordedCount)];
     this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
+  }
+
+  protected override lonesAlone(x: Float64Array): boolean {
+    return this.wasm === undefined || this.memory.pointer(x) < 0;
   }
 
   /** The previous block (when windows from t on reach into it) and t's block up to t − 1. */
@@ -276,21 +287,40 @@ class RollingSum extends Resumable {
  *  the window is exactly one block). */
 class RollingSumBlocks extends BlockWindow {
   private readonly preSum: Float64Array;
-  private readonly preCount: Int32Array;
+  private readonly preCount: Float64Array;
   private readonly sufSum: Float64Array; // by row % window, for the previous block
-  private readonly sufCount: Int32Array;
+  private readonly sufCount: Float64Array;
+  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
+  private readonly wasm: WasmKernels | undefined;
+  private readonly at: readonly [number, number, number, number];
 
-  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean) {
+  constructor(
+    cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean,
+    private readonly memory: KernelMemory,
+  ) {
     super(cols, window);
-    this.preSum = new Float64Array(cols);
-    this.preCount = new Int32Array(cols);
-    this.sufSum = new Float64Array(window * cols);
-    this.sufCount = new Int32Array(window * cols);
+    this.preSum = memory.alloc(cols);
+    this.preCount = memory.alloc(cols);
+    this.sufSum = memory.alloc(window * cols);
+    this.sufCount = memory.alloc(window * cols);
+    this.at = [memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.sufSum), memory.pointer(this.sufCount)];
+    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
+  }
+
+  protected override lonesAlone(x: Float64Array): boolean {
+    return this.wasm === undefined || this.memory.pointer(x) < 0;
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
-    const { cols, preSum, preCount } = this;
+    const { cols, preSum, preCount, wasm } = this;
     const o = r * cols;
+    const px = wasm === undefined ? -1 : this.memory.pointer(x);
+    if (wasm !== undefined && px >= 0) {
+      // the prefix recorded onto itself: the recorded-prefix kernel's row update, nothing else kept
+      const [pSum, pCount] = this.at;
+      wasm.sumAddRow(px + 8 * o, pSum, pCount, pSum, pCount, cols, r % this.window === 0 ? 1 : 0);
+      return;
+    }
     if (r % this.window === 0) {
       preSum.fill(0);
       preCount.fill(0);
@@ -305,10 +335,16 @@ class RollingSumBlocks extends BlockWindow {
   }
 
   protected addSuffix(x: Float64Array, r: number): void {
-    const { cols, sufSum, sufCount } = this;
+    const { cols, sufSum, sufCount, wasm } = this;
     const o = r * cols;
     const k = (r % this.window) * cols;
-    if (r % this.window === this.window - 1) {
+    const last = r % this.window === this.window - 1;
+    const px = wasm === undefined ? -1 : this.memory.pointer(x);
+    if (wasm !== undefined && px >= 0) {
+      wasm.sumAddSuffix(px + 8 * o, this.at[2] + 8 * k, this.at[3] + 8 * k, 8 * cols, cols, last ? 1 : 0);
+      return;
+    }
+    if (last) {
       for (let s = 0; s < cols; s++) {
         const v = x[o + s] as number;
         const valid = v === v;
@@ -363,8 +399,16 @@ class RollingSumBlocks extends BlockWindow {
   }
 
   protected emit(t: number, out: Float64Array, w: number): void {
-    const { cols, window, minPeriods, mean, preSum, preCount, sufSum, sufCount } = this;
-    if (t < window || t % window === window - 1) {
+    const { cols, window, minPeriods, mean, preSum, preCount, sufSum, sufCount, wasm } = this;
+    const po = wasm === undefined ? -1 : this.memory.pointer(out);
+    if (wasm !== undefined && po >= 0) {
+      const withSuffix = this.readsPreviousBlock(t);
+      const k = withSuffix ? 8 * ((t - window + 1) % window) * cols : 0;
+      const [pSum, pCount, sSum, sCount] = this.at;
+      wasm.sumBlocksEmit(po + 8 * w, pSum, pCount, sSum + k, sCount + k, cols, withSuffix ? 1 : 0, minPeriods, mean ? 1 : 0);
+      return;
+    }
+    if (!this.readsPreviousBlock(t)) {
       for (let s = 0; s < cols; s++) {
         const n = preCount[s] as number;
         out[w + s] = n >= minPeriods ? (mean ? (preSum[s] as number) / n : (preSum[s] as number)) : Number.NaN;
@@ -406,7 +450,7 @@ export function rollingSumStream(
   memory: KernelMemory = PLAIN_MEMORY,
 ): HistoryStream {
   return streamOf(
-    method === 'blocks' ? new RollingSumBlocks(cols, window, minPeriods, mean) : new RollingSum(cols, window, minPeriods, mean, memory),
+    method === 'blocks' ? new RollingSumBlocks(cols, window, minPeriods, mean, memory) : new RollingSum(cols, window, minPeriods, mean, memory),
   );
 }
 
@@ -449,6 +493,10 @@ class RollingStd extends BlockWindow {
     const { preN, preMean, preM2, sufN, sufMean, sufM2 } = this;
     this.at = [memory.pointer(preN), memory.pointer(preMean), memory.pointer(preM2), memory.pointer(sufN), memory.pointer(sufMean), memory.pointer(sufM2)];
     this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
+  }
+
+  protected override lonesAlone(x: Float64Array): boolean {
+    return this.wasm === undefined || this.memory.pointer(x) < 0;
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
@@ -619,17 +667,30 @@ class RollingExtreme extends BlockWindow {
   private readonly prefix: Float64Array;
   private readonly suffix: Float64Array; // suffix extremes of the previous block, by row % window
   private readonly pick = new Float64Array(2);
+  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
+  private readonly wasm: WasmKernels | undefined;
+  private readonly at: readonly [number, number];
 
-  constructor(cols: number, window: number, private readonly isMax: boolean) {
+  constructor(cols: number, window: number, private readonly isMax: boolean, private readonly memory: KernelMemory) {
     super(cols, window);
-    this.prefix = new Float64Array(cols);
-    this.suffix = new Float64Array(window * cols);
+    this.prefix = memory.alloc(cols);
+    this.suffix = memory.alloc(window * cols);
+    this.at = [memory.pointer(this.prefix), memory.pointer(this.suffix)];
+    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
+  }
+
+  protected override lonesAlone(x: Float64Array): boolean {
+    return this.wasm === undefined || this.memory.pointer(x) < 0;
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
     const o = r * this.cols;
     if (r % this.window === 0) this.prefix.set(x.subarray(o, o + this.cols));
-    else extreme(this.isMax, this.pick, this.prefix, 0, x, o, this.prefix, 0, this.cols);
+    else {
+      const px = this.wasm === undefined ? -1 : this.memory.pointer(x);
+      if (this.wasm !== undefined && px >= 0) this.wasm.extremeRow(this.isMax ? 1 : 0, this.at[0], px + 8 * o, this.at[0], this.cols);
+      else extreme(this.isMax, this.pick, this.prefix, 0, x, o, this.prefix, 0, this.cols);
+    }
   }
 
   protected addSuffix(x: Float64Array, r: number): void {
@@ -637,7 +698,11 @@ class RollingExtreme extends BlockWindow {
     const o = r * cols;
     const k = (r % this.window) * cols;
     if (r % this.window === this.window - 1) suffix.set(x.subarray(o, o + cols), k);
-    else extreme(this.isMax, this.pick, suffix, k + cols, x, o, suffix, k, cols);
+    else {
+      const px = this.wasm === undefined ? -1 : this.memory.pointer(x);
+      if (this.wasm !== undefined && px >= 0) this.wasm.extremeRow(this.isMax ? 1 : 0, this.at[1] + 8 * (k + cols), px + 8 * o, this.at[1] + 8 * k, cols);
+      else extreme(this.isMax, this.pick, suffix, k + cols, x, o, suffix, k, cols);
+    }
   }
 
   protected alone(x: Float64Array, t: number, out: Float64Array, w: number): void {
@@ -665,12 +730,17 @@ class RollingExtreme extends BlockWindow {
     const { cols, window } = this;
     if (t < window - 1) out.fill(Number.NaN, w, w + cols);
     else if (t % window === window - 1) out.set(this.prefix, w);
-    else extreme(this.isMax, this.pick, this.suffix, ((t - window + 1) % window) * cols, this.prefix, 0, out, w, cols);
+    else {
+      const k = ((t - window + 1) % window) * cols;
+      const po = this.wasm === undefined ? -1 : this.memory.pointer(out);
+      if (this.wasm !== undefined && po >= 0) this.wasm.extremeRow(this.isMax ? 1 : 0, this.at[1] + 8 * k, this.at[0], po + 8 * w, cols);
+      else extreme(this.isMax, this.pick, this.suffix, k, this.prefix, 0, out, w, cols);
+    }
   }
 }
 
-export function rollingExtremeStream(cols: number, window: number, which: 'max' | 'min'): HistoryStream {
-  return streamOf(new RollingExtreme(cols, window, which === 'max'));
+export function rollingExtremeStream(cols: number, window: number, which: 'max' | 'min', memory: KernelMemory = PLAIN_MEMORY): HistoryStream {
+  return streamOf(new RollingExtreme(cols, window, which === 'max', memory));
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rollingStdStream, rollingSumStream, type HistoryStream } from '../kernels/rolling.js';
+import { rollingExtremeStream, rollingStdStream, rollingSumStream, type HistoryStream } from '../kernels/rolling.js';
 import { lagStream } from '../kernels/timeseries.js';
 import { BINARY_OPS, binaryKernel, whereKernel } from '../kernels/elementwise.js';
 import { PLAIN_MEMORY, WasmArena, type KernelMemory, type WasmKernels } from './arena.js';
@@ -42,6 +42,10 @@ const makers: [string, (cols: number, w: number, m: KernelMemory) => HistoryStre
   ['diff', (c, w, m) => lagStream(c, w, 'diff', m)],
   ['sum by recorded prefixes', (c, w, m) => rollingSumStream(c, w, w, false, 'recorded', m)],
   ['average by recorded prefixes', (c, w, m) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true, 'recorded', m)],
+  ['sum by block suffixes', (c, w, m) => rollingSumStream(c, w, w, false, 'blocks', m)],
+  ['average by block suffixes', (c, w, m) => rollingSumStream(c, w, Math.max(1, Math.floor(w / 2)), true, 'blocks', m)],
+  ['max', (c, w, m) => rollingExtremeStream(c, w, 'max', m)],
+  ['min', (c, w, m) => rollingExtremeStream(c, w, 'min', m)],
   ['std', (c, w, m) => rollingStdStream(c, w, w, m)],
   ['std, minPeriods 1', (c, w, m) => rollingStdStream(c, w, 1, m)],
 ];
