@@ -37,7 +37,16 @@ abstract class Resumable {
   /** The last row asked for. */
   private last = Number.NEGATIVE_INFINITY;
 
-  constructor(protected readonly cols: number, protected readonly window: number) {}
+  /** The WebAssembly kernels, once a subclass has put all its state in their memory (`stateAt`). */
+  protected wasm: WasmKernels | undefined = undefined;
+
+  constructor(protected readonly cols: number, protected readonly window: number, protected readonly memory: KernelMemory) {}
+
+  /** The state's byte offsets in the WebAssembly memory; the kernels run there only when all of it is. */
+  protected stateAt<T extends readonly number[]>(at: T): T {
+    this.wasm = at.every((p) => p >= 0) ? this.memory.wasm : undefined;
+    return at;
+  }
 
   protected abstract step(x: Float64Array, t: number, emit: boolean, out: Float64Array, w: number): void;
   protected abstract seed(x: Float64Array, t: number): void;
@@ -54,8 +63,8 @@ abstract class Resumable {
    * Whether a lone row is computed `alone` (cheaper in TypeScript) rather than by rebuilding the state
    * (cheaper in WebAssembly, whose rows are a few SIMD passes). The bits are the same either way.
    */
-  protected lonesAlone(_x: Float64Array): boolean {
-    return true;
+  protected lonesAlone(x: Float64Array): boolean {
+    return this.wasm === undefined || this.memory.pointer(x) < 0;
   }
 
   /**
@@ -144,25 +153,19 @@ class RollingSum extends Resumable {
   /** Prefix sums and counts by block parity, row in block and symbol: [(parity · window + j) · cols + s]. */
   private readonly recordedSum: Float64Array;
   private readonly recordedCount: Float64Array;
-  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
-  private readonly wasm: WasmKernels | undefined;
+  /** The state's byte offsets in the WebAssembly memory. */
   private readonly at: readonly [number, number, number, number];
 
   constructor(
     cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean,
-    private readonly memory: KernelMemory,
+    memory: KernelMemory,
   ) {
-    super(cols, window);
+    super(cols, window, memory);
     this.preSum = memory.alloc(cols);
     this.preCount = memory.alloc(cols);
     this.recordedSum = memory.alloc(2 * window * cols);
     this.recordedCount = memory.alloc(2 * window * cols);
-    this.at = [memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.recordedSum), memory.pointer(this.recordedCount)];
-    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
-  }
-
-  protected override lonesAlone(x: Float64Array): boolean {
-    return this.wasm === undefined || this.memory.pointer(x) < 0;
+    this.at = this.stateAt([memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.recordedSum), memory.pointer(this.recordedCount)]);
   }
 
   /** The previous block (when windows from t on reach into it) and t's block up to t − 1. */
@@ -290,25 +293,19 @@ class RollingSumBlocks extends BlockWindow {
   private readonly preCount: Float64Array;
   private readonly sufSum: Float64Array; // by row % window, for the previous block
   private readonly sufCount: Float64Array;
-  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
-  private readonly wasm: WasmKernels | undefined;
+  /** The state's byte offsets in the WebAssembly memory. */
   private readonly at: readonly [number, number, number, number];
 
   constructor(
     cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean,
-    private readonly memory: KernelMemory,
+    memory: KernelMemory,
   ) {
-    super(cols, window);
+    super(cols, window, memory);
     this.preSum = memory.alloc(cols);
     this.preCount = memory.alloc(cols);
     this.sufSum = memory.alloc(window * cols);
     this.sufCount = memory.alloc(window * cols);
-    this.at = [memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.sufSum), memory.pointer(this.sufCount)];
-    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
-  }
-
-  protected override lonesAlone(x: Float64Array): boolean {
-    return this.wasm === undefined || this.memory.pointer(x) < 0;
+    this.at = this.stateAt([memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.sufSum), memory.pointer(this.sufCount)]);
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
@@ -477,12 +474,11 @@ class RollingStd extends BlockWindow {
   private readonly sufM2: Float64Array;
   /** 1/n for n ≤ window: Welford's updates multiply instead of dividing (a division costs several multiplies). */
   private readonly inverse: Float64Array;
-  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
-  private readonly wasm: WasmKernels | undefined;
+  /** The state's byte offsets in the WebAssembly memory. */
   private readonly at: readonly [number, number, number, number, number, number];
 
-  constructor(cols: number, window: number, private readonly minPeriods: number, private readonly memory: KernelMemory) {
-    super(cols, window);
+  constructor(cols: number, window: number, private readonly minPeriods: number, memory: KernelMemory) {
+    super(cols, window, memory);
     this.inverse = Float64Array.from({ length: window + 1 }, (_, n) => (n === 0 ? 0 : 1 / n));
     this.preN = memory.alloc(cols);
     this.preMean = memory.alloc(cols);
@@ -491,12 +487,7 @@ class RollingStd extends BlockWindow {
     this.sufMean = memory.alloc(window * cols);
     this.sufM2 = memory.alloc(window * cols);
     const { preN, preMean, preM2, sufN, sufMean, sufM2 } = this;
-    this.at = [memory.pointer(preN), memory.pointer(preMean), memory.pointer(preM2), memory.pointer(sufN), memory.pointer(sufMean), memory.pointer(sufM2)];
-    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
-  }
-
-  protected override lonesAlone(x: Float64Array): boolean {
-    return this.wasm === undefined || this.memory.pointer(x) < 0;
+    this.at = this.stateAt([memory.pointer(preN), memory.pointer(preMean), memory.pointer(preM2), memory.pointer(sufN), memory.pointer(sufMean), memory.pointer(sufM2)]);
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
@@ -667,20 +658,14 @@ class RollingExtreme extends BlockWindow {
   private readonly prefix: Float64Array;
   private readonly suffix: Float64Array; // suffix extremes of the previous block, by row % window
   private readonly pick = new Float64Array(2);
-  /** The WebAssembly kernels when the state is in their memory, and the state's byte offsets there. */
-  private readonly wasm: WasmKernels | undefined;
+  /** The state's byte offsets in the WebAssembly memory. */
   private readonly at: readonly [number, number];
 
-  constructor(cols: number, window: number, private readonly isMax: boolean, private readonly memory: KernelMemory) {
-    super(cols, window);
+  constructor(cols: number, window: number, private readonly isMax: boolean, memory: KernelMemory) {
+    super(cols, window, memory);
     this.prefix = memory.alloc(cols);
     this.suffix = memory.alloc(window * cols);
-    this.at = [memory.pointer(this.prefix), memory.pointer(this.suffix)];
-    this.wasm = this.at.every((p) => p >= 0) ? memory.wasm : undefined;
-  }
-
-  protected override lonesAlone(x: Float64Array): boolean {
-    return this.wasm === undefined || this.memory.pointer(x) < 0;
+    this.at = this.stateAt([memory.pointer(this.prefix), memory.pointer(this.suffix)]);
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
