@@ -34,6 +34,7 @@ export { rollingExtremeKernel, rollingStdKernel, rollingSumKernel, sustainKernel
 export { diffKernel, emaKernel, entryExitKernel, pctChangeKernel, riseFallKernel, rsiKernel, shiftKernel } from './kernels/timeseries.js';
 export { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from './kernels/cross-section.js';
 export { holdUntilKernel } from './kernels/hold-until.js';
+export { PLAIN_MEMORY, WasmArena, type KernelMemory, type WasmKernels } from './wasm/arena.js';
 export { KERNELS, type Kernel, type KernelContext, type Value } from './evaluate/registry.js';
 export {
   BufferPool,

@@ -451,11 +451,12 @@ export function rollingSumStream(
   );
 }
 
+/** (`memory`: see `KernelMemory`; state it allocates is the caller's to give back.) */
 export function rollingSumKernel(
   x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, mean: boolean, out: Float64Array,
-  method?: SumMethod,
+  method?: SumMethod, memory?: KernelMemory,
 ): void {
-  rollingSumStream(cols, window, minPeriods, mean, method)(x, 0, rows, out);
+  rollingSumStream(cols, window, minPeriods, mean, method, memory)(x, 0, rows, out);
 }
 
 /**
@@ -639,8 +640,10 @@ export function rollingStdStream(cols: number, window: number, minPeriods: numbe
   return streamOf(new RollingStd(cols, window, minPeriods, memory));
 }
 
-export function rollingStdKernel(x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, out: Float64Array): void {
-  rollingStdStream(cols, window, minPeriods)(x, 0, rows, out);
+export function rollingStdKernel(
+  x: Float64Array, rows: number, cols: number, window: number, minPeriods: number, out: Float64Array, memory?: KernelMemory,
+): void {
+  rollingStdStream(cols, window, minPeriods, memory)(x, 0, rows, out);
 }
 
 /**
@@ -746,9 +749,9 @@ function extreme(
 }
 
 export function rollingExtremeKernel(
-  x: Float64Array, rows: number, cols: number, window: number, which: 'max' | 'min', out: Float64Array,
+  x: Float64Array, rows: number, cols: number, window: number, which: 'max' | 'min', out: Float64Array, memory?: KernelMemory,
 ): void {
-  rollingExtremeStream(cols, window, which)(x, 0, rows, out);
+  rollingExtremeStream(cols, window, which, memory)(x, 0, rows, out);
 }
 
 /**

@@ -72,11 +72,11 @@ export function lagStream(cols: number, n: number, op: LagOp, memory: KernelMemo
   };
 }
 
-export function pctChangeKernel(x: Float64Array, rows: number, cols: number, n: number, out: Float64Array): void {
-  lagStream(cols, n, 'pctChange')(x, 0, rows, out);
+export function pctChangeKernel(x: Float64Array, rows: number, cols: number, n: number, out: Float64Array, memory?: KernelMemory): void {
+  lagStream(cols, n, 'pctChange', memory)(x, 0, rows, out);
 }
-export function diffKernel(x: Float64Array, rows: number, cols: number, n: number, out: Float64Array): void {
-  lagStream(cols, n, 'diff')(x, 0, rows, out);
+export function diffKernel(x: Float64Array, rows: number, cols: number, n: number, out: Float64Array, memory?: KernelMemory): void {
+  lagStream(cols, n, 'diff', memory)(x, 0, rows, out);
 }
 export function riseFallKernel(x: Float64Array, rows: number, cols: number, n: number, which: 'rise' | 'fall', out: Float64Array): void {
   lagStream(cols, n, which)(x, 0, rows, out);
