@@ -51,6 +51,7 @@ const cases: Case[] = [
   ['rolling(20).max() of high', (m, b) => rollingExtremeKernel(b.high, DAYS, SYMBOLS, 20, 'max', b.out, m), true],
   ['rolling(20).std() of returns', (m, b) => rollingStdKernel(b.pct, DAYS, SYMBOLS, 20, 20, b.out, m), true],
   ['close > high', (m, b) => binaryKernel('gt', b.close, b.high, b.out, m), true],
+  ['close > 100 (a number)', (m, b) => binaryKernel('gt', b.close, 100, b.out, m), true],
   ['close / high', (m, b) => binaryKernel('div', b.close, b.high, b.out, m), true],
   ['where', (m, b) => whereKernel(b.close, b.mask, b.out, m), true],
   ['rank()', (_m, b) => rankKernel(b.pct, DAYS, SYMBOLS, b.out), false],

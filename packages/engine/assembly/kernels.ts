@@ -267,12 +267,8 @@ export function stdEmit(
   }
 }
 
-/**
- * The catalogue's binary operations (`op`: the index in BINARY_OPS: add, sub, mul, div, gt, ge, lt, le, eq,
- * ne, and, or, maximum, minimum) over `n` cells into `out`; an operand is the frame at `a` (`aFrame`) or the
- * number `sa` on every cell (likewise b). The odd last cell goes through the same lanes (padded).
- */
-export function binary(op: i32, a: usize, sa: f64, aFrame: bool, b: usize, sb: f64, bFrame: bool, out: usize, n: i32): void {
+/** One operation's loop (inlined with a constant `op`, so the switch in `binaryLanes` folds away). */
+@inline function binaryLoop(op: i32, a: usize, sa: f64, aFrame: bool, b: usize, sb: f64, bFrame: bool, out: usize, n: i32): void {
   const end = (<usize>n) << 3;
   const va = f64x2.splat(sa);
   const vb = f64x2.splat(sb);
@@ -286,6 +282,30 @@ export function binary(op: i32, a: usize, sa: f64, aFrame: bool, b: usize, sb: f
     const x = aFrame ? f64x2.splat(load<f64>(a + p)) : va;
     const y = bFrame ? f64x2.splat(load<f64>(b + p)) : vb;
     store<f64>(out + p, f64x2.extract_lane(binaryLanes(op, x, y), 0));
+  }
+}
+
+/**
+ * The catalogue's binary operations (`op`: the index in BINARY_OPS: add, sub, mul, div, gt, ge, lt, le, eq,
+ * ne, and, or, maximum, minimum) over `n` cells into `out`; an operand is the frame at `a` (`aFrame`) or the
+ * number `sa` on every cell (likewise b). The odd last cell goes through the same lanes (padded).
+ */
+export function binary(op: i32, a: usize, sa: f64, aFrame: bool, b: usize, sb: f64, bFrame: bool, out: usize, n: i32): void {
+  switch (op) {
+    case 0: binaryLoop(0, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 1: binaryLoop(1, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 2: binaryLoop(2, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 3: binaryLoop(3, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 4: binaryLoop(4, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 5: binaryLoop(5, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 6: binaryLoop(6, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 7: binaryLoop(7, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 8: binaryLoop(8, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 9: binaryLoop(9, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 10: binaryLoop(10, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 11: binaryLoop(11, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    case 12: binaryLoop(12, a, sa, aFrame, b, sb, bFrame, out, n); break;
+    default: binaryLoop(13, a, sa, aFrame, b, sb, bFrame, out, n);
   }
 }
 
