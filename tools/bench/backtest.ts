@@ -103,7 +103,7 @@ function timeBacktest(name: string, graph: FactorGraph, market: MarketFrames) {
         wholeFrameBuffers: rep.fullBuffers,
         blockBuffers: rep.blockBuffers,
         blockRows: rep.blockRows,
-        rowOnlyNodes: rep.sparseNodes,
+        rowOnlyNodes: rep.rowOnlyNodes,
         trades: s.result.trades.count,
         finalEquity: s.result.creturn[s.result.creturn.length - 1],
         cagr: s.statistics.full.cagr,

@@ -78,7 +78,10 @@ export interface EvaluateOptions {
 
 /** Memory figures of one evaluation (for tests and the benchmark). */
 export interface EvaluationReport {
-  /** Whole-frame buffers allocated (inputs of time-series operations and the result). */
+  /**
+   * Whole-frame buffers taken: the inputs of time-series operations, the result, and (with `rows`) the
+   * buffers of the row-only nodes (from a pool always whole frames, so its sizes stay few).
+   */
   readonly fullBuffers: number;
   /** Block buffers allocated (each rows-per-block × symbols). */
   readonly blockBuffers: number;
@@ -87,7 +90,7 @@ export interface EvaluationReport {
   /** Rows per block. */
   readonly blockRows: number;
   /** Nodes computed only on the requested `rows` (0 when every row is computed). */
-  readonly sparseNodes: number;
+  readonly rowOnlyNodes: number;
   /** How many times each node was computed (always 1: shared nodes are computed once). */
   readonly computed: Int32Array;
 }
@@ -371,18 +374,18 @@ function runStreaming(
   //    all of whose readers are such nodes; each is computed on the rows its readers read (`rowDemand`)
   const rowSet = requestedRows(options.rows, rows);
   if (rowSet.isErr()) return err(rowSet.error);
-  const sparse =
+  const rowOnly =
     rowSet.value === null
       ? new Uint8Array(count)
       : markRowOnly(nodes, graph.root, (i) => ops[i] !== undefined, (i) => ops[i], (i) => reachable[i] === 1);
-  const rowsOf = rowSet.value === null ? [] : rowDemand(nodes, sparse, graph.root, rowSet.value, rows);
-  let sparseNodes = 0;
-  for (let i = 0; i < count; i++) sparseNodes += sparse[i] as number;
+  const rowsOf = rowSet.value === null ? [] : rowDemand(nodes, rowOnly, graph.root, rowSet.value, rows);
+  let rowOnlyNodes = 0;
+  for (let i = 0; i < count; i++) rowOnlyNodes += rowOnly[i] as number;
 
   // 3. storage: whole frames for the root, for inputs read with history and for inputs of row-only nodes;
   //    block slots for the rest, recycled by reference counting in topological order (the same plan serves
   //    every block). Row-only nodes read with history by another row-only node (a lag's input) get a whole
-  //    frame too, written on their rows only; other row-only nodes keep just their rows (`runSparse`).
+  //    frame too, written on their rows only; other row-only nodes keep just their rows (`runRowOnly`).
   const needsFull = new Uint8Array(count);
   needsFull[graph.root] = 1;
   for (let i = 0; i < count; i++) {
@@ -390,7 +393,7 @@ function runStreaming(
     if (op === undefined) continue;
     const args = (nodes[i] as GraphNode).args;
     if (op.history) needsFull[args[0] as number] = 1;
-    if (sparse[i] === 1) for (const a of args) if (sparse[a] === 0) needsFull[a] = 1;
+    if (rowOnly[i] === 1) for (const a of args) if (rowOnly[a] === 0) needsFull[a] = 1;
   }
   const slotOf = new Int32Array(count).fill(-1);
   const free: number[] = [];
@@ -398,7 +401,7 @@ function runStreaming(
   let reused = 0;
   let fullBuffers = 0;
   for (let i = 0; i < count; i++) {
-    if (ops[i] === undefined || sparse[i] === 1) continue;
+    if (ops[i] === undefined || rowOnly[i] === 1) continue;
     if (needsFull[i] === 1) {
       full[i] = options.pool === undefined ? new Float64Array(rows * cols) : options.pool.take(rows * cols);
       fullBuffers++;
@@ -429,7 +432,7 @@ function runStreaming(
     const n = hi - lo;
     for (let i = 0; i < count; i++) {
       const op = ops[i];
-      if (op === undefined || sparse[i] === 1) continue;
+      if (op === undefined || rowOnly[i] === 1) continue;
       const node = nodes[i] as GraphNode;
       collectArgs(args, node, op.history, scalar, full, lo, hi, (a) => (blocks[slotOf[a] as number] as Float64Array).subarray(0, n));
       const f = full[i];
@@ -439,7 +442,7 @@ function runStreaming(
     }
   }
   // 5. the row-only nodes, each on its rows; rows nobody reads stay NaN in the result
-  if (rowSet.value !== null && sparseNodes > 0) {
+  if (rowSet.value !== null && rowOnlyNodes > 0) {
     // from the pool, always whole frames (one size keeps a research loop's pool bounded); without one, no
     // more than asked for
     const take = (cells: number): Float64Array => {
@@ -447,7 +450,7 @@ function runStreaming(
       return options.pool === undefined ? new Float64Array(cells) : options.pool.take(rows * cols);
     };
     const give = (b: Float64Array): void => options.pool?.release(b);
-    runSparse(nodes, ops, scalar, full, sparse, needsFull, rowsOf, rows, cols, computed, take, give);
+    runRowOnly(nodes, ops, scalar, full, rowOnly, needsFull, rowsOf, rows, cols, computed, take, give);
     fillOtherRows(full[graph.root] as Float64Array, rowSet.value, rows, cols);
   }
   let rootValues = full[graph.root];
@@ -467,7 +470,7 @@ function runStreaming(
   }
   return ok({
     frame: { dates: grid.dates, symbols: grid.symbols, values: rootValues },
-    report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed, sparseNodes },
+    report: { fullBuffers, blockBuffers: slots, reused, blockRows, computed, rowOnlyNodes },
   });
 }
 
@@ -522,12 +525,12 @@ function collectArgs(
  * run. Buffers come from `take` (the pool's are whole frames: one size, so a research loop's pool stays
  * bounded) and the compact ones go back through `give` at the end.
  */
-function runSparse(
+function runRowOnly(
   nodes: readonly GraphNode[],
   ops: readonly (StreamOp | undefined)[],
   scalar: readonly (number | undefined)[],
   full: (Float64Array | undefined)[],
-  sparse: Uint8Array,
+  rowOnly: Uint8Array,
   needsFull: Uint8Array,
   rowsOf: readonly (Int32Array | undefined)[],
   rows: number,
@@ -540,13 +543,13 @@ function runSparse(
   const compact: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(count);
   const positionOf: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(count);
   const readers = new Int32Array(count);
-  for (let i = 0; i < count; i++) if (sparse[i] === 1) for (const a of (nodes[i] as GraphNode).args) if (sparse[a] === 1) readers[a] = (readers[a] as number) + 1;
+  for (let i = 0; i < count; i++) if (rowOnly[i] === 1) for (const a of (nodes[i] as GraphNode).args) if (rowOnly[a] === 1) readers[a] = (readers[a] as number) + 1;
   const free: Float64Array[] = [];
   const args: StreamArg[] = [];
   for (let i = 0; i < count; i++) {
     const op = ops[i];
     const list = rowsOf[i];
-    if (sparse[i] !== 1 || op === undefined || list === undefined) continue;
+    if (rowOnly[i] !== 1 || op === undefined || list === undefined) continue;
     const node = nodes[i] as GraphNode;
     const R = list.length;
     let own: Float64Array | undefined;
@@ -578,7 +581,7 @@ function runSparse(
     }
     computed[i] = 1;
     for (const a of node.args) {
-      if (sparse[a] !== 1) continue;
+      if (rowOnly[a] !== 1) continue;
       readers[a] = (readers[a] as number) - 1;
       if (readers[a] !== 0) continue;
       const done = compact[a];

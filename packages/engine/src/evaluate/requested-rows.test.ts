@@ -89,7 +89,7 @@ return sim(position, { resample: 'M' });`;
     const full = evaluateGraph(s.graph, market)._unsafeUnwrap();
     // isLargest, where, gt, the shift, the rolling max it reads and the average: 6 nodes (not the
     // pctChange, whose every row the average reads)
-    expect(report.sparseNodes).toBe(6);
+    expect(report.rowOnlyNodes).toBe(6);
     const cols = frame.symbols.length;
     const wanted = new Set(rows);
     for (let t = 0; t < dates.length; t++) {
