@@ -77,6 +77,11 @@ export function sumAddRow(x: usize, preSum: usize, preCount: usize, recSum: usiz
   }
 }
 
+/** A window's sum `v` of `n` values: the sum or the mean, NaN below `minP` values. */
+@inline function windowValue(v: v128, n: v128, minP: v128, mean: bool): v128 {
+  return v128.bitselect(mean ? f64x2.div(v, n) : v, NAN, f64x2.ge(n, minP));
+}
+
 /**
  * Rolling sum, recorded prefixes: the window into `out`. `withPrevious`: (total − before) + prefix, where
  * total/before are the previous block's records at its end and at the row's index; else the prefix alone.
@@ -95,8 +100,7 @@ export function sumEmit(
       n = f64x2.add(f64x2.sub(v128.load(totalCount + p), v128.load(beforeCount + p)), n);
       v = f64x2.add(f64x2.sub(v128.load(totalSum + p), v128.load(beforeSum + p)), v);
     }
-    const value = mean ? f64x2.div(v, n) : v;
-    v128.store(out + p, v128.bitselect(value, NAN, f64x2.ge(n, minP)));
+    v128.store(out + p, windowValue(v, n, minP, mean));
   }
   for (; p < end; p += 8) {
     let n = load<f64>(preCount + p);
@@ -365,7 +369,7 @@ export function sumBlocksEmit(
       n = f64x2.add(v128.load(sufCount + p), n);
       v = f64x2.add(v128.load(sufSum + p), v);
     }
-    v128.store(out + p, v128.bitselect(mean ? f64x2.div(v, n) : v, NAN, f64x2.ge(n, minP)));
+    v128.store(out + p, windowValue(v, n, minP, mean));
   }
   for (; p < end; p += 8) {
     let n = load<f64>(preCount + p);
