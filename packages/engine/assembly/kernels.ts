@@ -83,8 +83,9 @@ export function sumAddRow(x: usize, preSum: usize, preCount: usize, recSum: usiz
 }
 
 /**
- * Rolling sum, recorded prefixes: the window into `out`. `withPrevious`: (total − before) + prefix, where
- * total/before are the previous block's records at its end and at the row's index; else the prefix alone.
+ * Rolling sum: the window into `out`. `withPrevious`: (total − before) + prefix — recorded prefixes: the
+ * previous block's records at its end and at the row's index; block suffixes: the suffix and zeros
+ * (x − 0 is x, bit for bit); else the prefix alone.
  */
 export function sumEmit(
   out: usize, preSum: usize, preCount: usize, totalSum: usize, totalCount: usize, beforeSum: usize, beforeCount: usize,
@@ -352,33 +353,6 @@ export function sumAddSuffix(x: usize, sufSum: usize, sufCount: usize, next: usi
       store<f64>(sufSum + p, sum0);
       store<f64>(sufCount + p, n0);
     }
-  }
-}
-
-/** Rolling sum, block suffixes: the window (suffix + prefix, or the prefix alone) into `out`. */
-export function sumBlocksEmit(
-  out: usize, preSum: usize, preCount: usize, sufSum: usize, sufCount: usize, cols: i32, withSuffix: bool, minPeriods: f64, mean: bool,
-): void {
-  const end = (<usize>cols) << 3;
-  const minP = f64x2.splat(minPeriods);
-  let p: usize = 0;
-  for (; p + 16 <= end; p += 16) {
-    let n = v128.load(preCount + p);
-    let v = v128.load(preSum + p);
-    if (withSuffix) {
-      n = f64x2.add(v128.load(sufCount + p), n);
-      v = f64x2.add(v128.load(sufSum + p), v);
-    }
-    v128.store(out + p, windowValue(v, n, minP, mean));
-  }
-  for (; p < end; p += 8) {
-    let n = load<f64>(preCount + p);
-    let v = load<f64>(preSum + p);
-    if (withSuffix) {
-      n = load<f64>(sufCount + p) + n;
-      v = load<f64>(sufSum + p) + v;
-    }
-    store<f64>(out + p, n >= minPeriods ? (mean ? v / n : v) : NaN);
   }
 }
 

@@ -293,8 +293,8 @@ class RollingSumBlocks extends BlockWindow {
   private readonly preCount: Float64Array;
   private readonly sufSum: Float64Array; // by row % window, for the previous block
   private readonly sufCount: Float64Array;
-  /** The state's byte offsets in the WebAssembly memory. */
-  private readonly at: readonly [number, number, number, number];
+  /** The state's byte offsets in the WebAssembly memory, and of `cols` zeros (the window read-out subtracts them). */
+  private readonly at: readonly [number, number, number, number, number];
 
   constructor(
     cols: number, window: number, private readonly minPeriods: number, private readonly mean: boolean,
@@ -305,7 +305,10 @@ class RollingSumBlocks extends BlockWindow {
     this.preCount = memory.alloc(cols);
     this.sufSum = memory.alloc(window * cols);
     this.sufCount = memory.alloc(window * cols);
-    this.at = this.stateAt([memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.sufSum), memory.pointer(this.sufCount)]);
+    const zeros = memory.alloc(cols);
+    this.at = this.stateAt([
+      memory.pointer(this.preSum), memory.pointer(this.preCount), memory.pointer(this.sufSum), memory.pointer(this.sufCount), memory.pointer(zeros),
+    ]);
   }
 
   protected addPrefix(x: Float64Array, r: number): void {
@@ -401,8 +404,8 @@ class RollingSumBlocks extends BlockWindow {
     if (wasm !== undefined && po >= 0) {
       const withSuffix = this.readsPreviousBlock(t);
       const k = withSuffix ? 8 * ((t - window + 1) % window) * cols : 0;
-      const [pSum, pCount, sSum, sCount] = this.at;
-      wasm.sumBlocksEmit(po + 8 * w, pSum, pCount, sSum + k, sCount + k, cols, withSuffix ? 1 : 0, minPeriods, mean ? 1 : 0);
+      const [pSum, pCount, sSum, sCount, zeros] = this.at;
+      wasm.sumEmit(po + 8 * w, pSum, pCount, sSum + k, sCount + k, zeros, zeros, cols, withSuffix ? 1 : 0, minPeriods, mean ? 1 : 0);
       return;
     }
     if (!this.readsPreviousBlock(t)) {

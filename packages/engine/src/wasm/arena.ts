@@ -23,10 +23,6 @@ export interface WasmKernels {
   binary(op: number, a: number, sa: number, aFrame: number, b: number, sb: number, bFrame: number, out: number, n: number): void;
   where(x: number, mask: number, out: number, n: number): void;
   sumAddSuffix(x: number, sufSum: number, sufCount: number, next: number, cols: number, last: number): void;
-  sumBlocksEmit(
-    out: number, preSum: number, preCount: number, sufSum: number, sufCount: number, cols: number, withSuffix: number,
-    minPeriods: number, mean: number,
-  ): void;
   extremeRow(isMax: number, a: number, b: number, out: number, n: number): void;
 }
 
