@@ -4,7 +4,7 @@ import { events, runCli, tempDir } from './cli.js';
 interface Finished {
   readonly summary: { readonly championChanges: number; readonly champion: { readonly metrics: { readonly sharpe: number } } | null };
   readonly templateSharpe: number;
-  readonly oracleSharpe: number;
+  readonly oracleHoldoutSharpe: number;
 }
 
 describe('the main job: 30 factor-graph iterations on the default seed', () => {
@@ -15,6 +15,6 @@ describe('the main job: 30 factor-graph iterations on the default seed', () => {
     const finished = events(result.stdout).find((e) => e.type === 'finished') as unknown as Finished;
     expect(finished.summary.championChanges).toBeGreaterThanOrEqual(1);
     expect(finished.summary.champion?.metrics.sharpe).toBeGreaterThan(finished.templateSharpe);
-    expect(finished.oracleSharpe).toBeGreaterThan(0);
+    expect(finished.oracleHoldoutSharpe).toBeGreaterThan(0);
   });
 });

@@ -54,7 +54,12 @@ container.bind(TOKENS.Backtest).toConstantValue({
       strategyId: (code.length * 2654435761 >>> 0).toString(16).padStart(16, '0'),
       canonicalCode: code,
       metrics: metricsFrom({ sharpe: 0.4 + ((call += 1) % 17) / 10, totalReturn: 0.3, maxDrawdown: -0.2, calmar: 0.5 }),
+      folds: [1, 2, 3, 4].map((i) => ({ start: `201${i}-01-02`, end: `201${i}-12-31`, sharpe: 0.4 + (call % 17) / 10 })),
+      profile: { observations: 2500, sharpe: 0.05, skewness: 0, kurtosis: 3 },
+      monthlyReturns: [],
       holdoutMetrics: null,
+      dailyReturns: null,
+      costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' as const },
     }),
 });
 container.bind(TOKENS.HistoryRepository).toConstantValue(store);

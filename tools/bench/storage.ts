@@ -30,9 +30,17 @@ function record(runId: string, iteration: number, strategyId = 'a1b2c3d4e5f60718
     generation: 4,
     metrics: metricsFrom({ sharpe: 1.25, totalReturn: 0.42, cagr: 0.08, maxDrawdown: -0.18, calmar: 0.44, sortino: 1.7, volatility: 0.19, winRate: 0.55, trades: 120, turnover: 6.1 }),
     holdoutMetrics: null,
+    evidence: {
+      folds: [0, 1, 2, 3].map((i) => ({ start: `201${i * 3}-01-02`, end: `201${i * 3 + 2}-12-31`, sharpe: 1.1 + i / 10 })),
+      score: 1.18,
+      profile: { observations: 2700, sharpe: 0.079, skewness: -0.3, kurtosis: 5.2 },
+      monthlyReturns: Array.from({ length: 132 }, (_, i) => Math.sin(i) / 50),
+      suspicious: [],
+    },
     level: 3,
     error: null,
     championUpdated: false,
+    championDecision: { replace: false, rule: null, reasons: ['robust score 1.1800 below both bars: 1.2600 (+5%) and 1.2200 (+0.02)'] },
     feedbackUsed: 'Iteration 41: improving — Sharpe 1.12 → 1.25 over the last 5 records. '.repeat(7),
     timings: { load_history: 0.4, feedback: 0.1, decide_source: 0.01, generate: 2.3, backtest: 120.5, metrics: 0.3, classify: 0.01, champion: 0.05, build_record: 0.02 },
     llmUsage: null,
@@ -146,7 +154,7 @@ async function bench(name: string, config: StorageConfig): Promise<Row[]> {
         const runId = i < 0 ? `${champ}-warm-${i}` : champ;
         const expectedVersion = i < 0 ? 0 : version;
         const iteration = i < 0 ? 0 : version;
-        const next: Champion = { runId, strategyId: `c-${runId}-${iteration}`, code: 'return 1;', source: 'factor_graph', metrics: record(runId, 0).metrics, iteration, version: expectedVersion + 1 };
+        const next: Champion = { runId, strategyId: `c-${runId}-${iteration}`, code: 'return 1;', source: 'factor_graph', metrics: record(runId, 0).metrics, evidence: record(runId, 0).evidence, holdout: null, iteration, version: expectedVersion + 1 };
         await unwrap(history.append({ ...record(runId, iteration), championUpdated: true }, { expectedVersion, next }));
         if (i >= 0) version += 1;
       }),

@@ -13,14 +13,18 @@ import { FactorGraphStrategyGenerator } from '@alphaloop/adapter-factor-graph';
 import { createLlm, type LlmAdapter } from '@alphaloop/adapter-llm';
 import { createContainer } from './container.js';
 import type { Settings } from './settings.js';
+import { protocolFor, sameExperiment } from './protocol.js';
+import type { RunProtocol } from '@alphaloop/domain';
 
 /** A start-up failure: one clear line for the user, and the exit code. */
 export interface StartupError {
   readonly kind: 'startup_failed';
   readonly message: string;
+  /** The exit code: 1 when something failed, 2 when the request itself is wrong (e.g. another protocol). */
+  readonly exitCode: 1 | 2;
 }
 
-const startupError = (message: string): StartupError => ({ kind: 'startup_failed', message });
+const startupError = (message: string, exitCode: 1 | 2 = 1): StartupError => ({ kind: 'startup_failed', message, exitCode });
 
 export function createLogger(settings: Settings): { logger: PinoLogger; flush: () => void } {
   if (settings.log.level === 'silent') return { logger: new PinoLogger('silent'), flush: () => undefined };
@@ -39,25 +43,52 @@ export function openDatabase(settings: Settings): ResultAsync<Storage, StartupEr
 
 export function openMarket(settings: Settings): ResultAsync<MarketData, StartupError> {
   if (settings.data === 'synthetic') {
+    const effects = settings.synthetic.effects;
     const market = generateSyntheticMarket({
       seed: settings.seed,
       symbols: settings.synthetic.symbols,
       start: settings.synthetic.startDate,
       end: settings.synthetic.endDate,
+      ...(effects === 'default' ? {} : { effects: effects === 'none' ? NO_EFFECTS : definedEffects(effects) }),
     });
     return market.isOk() ? okAsync(market.value) : errAsync(startupError(`synthetic market: ${market.error.message}`));
   }
   return loadMarketData(settings.data).mapErr((e) => startupError(e.message));
 }
 
-export function createBacktest(settings: Settings, market: MarketData, mode: 'worker' | 'in-process'): ResultAsync<BacktestPort & { close?: () => Promise<void> }, StartupError> {
+/** The effect strengths a config names (absent ones keep their defaults). */
+function definedEffects(effects: Readonly<Record<string, number | undefined>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(effects).filter((e): e is [string, number] => e[1] !== undefined));
+}
+
+/** Every planted effect switched off: a market with nothing to find. */
+const NO_EFFECTS = { momentum: 0, reversal: 0, revenueGrowth: 0, lowVolatility: 0 } as const;
+
+export type BacktestAdapter = BacktestPort & { close?: () => Promise<void> };
+
+/**
+ * A backtest under the run's protocol: its holdout, folds and costs. `costs: 'strategy'` (the `backtest` command)
+ * honours a hand-written strategy's own fee and tax; the loop always charges the protocol's.
+ */
+export function createBacktest(
+  settings: Settings,
+  market: MarketData,
+  protocol: RunProtocol,
+  mode: 'worker' | 'in-process',
+  costs: 'run' | 'strategy' = 'run',
+): ResultAsync<BacktestAdapter, StartupError> {
   const init = {
     market,
     context: market.compileContext(),
     options: {
       timeoutMs: settings.backtest.timeoutMs,
       memoryLimitMb: settings.backtest.memoryLimitMb,
-      ...(settings.backtest.holdoutStart === undefined ? {} : { holdoutStart: settings.backtest.holdoutStart }),
+      ...(protocol.holdoutStart === null ? {} : { holdoutStart: protocol.holdoutStart }),
+      folds: protocol.folds,
+      feeRatio: protocol.feeRatio,
+      taxRatio: protocol.taxRatio,
+      riskFreeRate: protocol.riskFreeRate,
+      costs,
     },
   };
   try {
@@ -71,6 +102,11 @@ export interface App {
   readonly settings: Settings;
   readonly storage: Storage;
   readonly market: MarketData;
+  readonly protocol: RunProtocol;
+  /** The run's own backtest adapter (for yardsticks such as the oracle; the loop uses it too). */
+  readonly backtest: BacktestAdapter;
+  /** The run existed before this start but had no stored protocol (it began before protocols were kept). */
+  readonly adoptedProtocol: boolean;
   readonly llm: LlmAdapter;
   readonly container: Container;
   readonly loop: LearningLoop;
@@ -88,16 +124,18 @@ export function openApp(settings: Settings, logger: LoggerPort): ResultAsync<App
     return openMarket(settings)
       .andThen((market) =>
         storage.history.count(settings.run).mapErr((e) => startupError(e.message)).andThen((existing) =>
+          runProtocol(settings, market, storage).andThen(({ protocol, adopted }) =>
           storage.llmCalls.spend(settings.run).mapErr((e) => startupError(e.message)).andThen((spent) => {
             const llm = createLlm(settings.llm, { logger, spent: { costUsd: spent.costUsd, tokensIn: spent.tokensIn, tokensOut: spent.tokensOut } });
             if (llm.isErr()) return errAsync(startupError(llm.error.message));
-            return createBacktest(settings, market, 'worker').map((backtest) => {
+            return createBacktest(settings, market, protocol, 'worker').map((backtest) => {
               // Reproducible by seed: a resumed run continues from a state derived from the seed and its length.
               const random = new SeededRandom((settings.seed * 1_000_003 + existing) >>> 0);
               const container = createContainer({
                 runId: settings.run,
                 innovationRate: settings.innovationRate,
                 champion: settings.champion,
+                holdout: protocol.holdoutStart !== null,
                 adapters: {
                   llm: llm.value,
                   generator: new FactorGraphStrategyGenerator(random, market.compileContext()),
@@ -114,6 +152,9 @@ export function openApp(settings: Settings, logger: LoggerPort): ResultAsync<App
                 settings,
                 storage,
                 market,
+                protocol,
+                backtest,
+                adoptedProtocol: adopted && existing > 0,
                 llm: llm.value,
                 container,
                 loop: container.get<LearningLoop>(EXECUTOR_TOKENS.LearningLoop),
@@ -126,8 +167,30 @@ export function openApp(settings: Settings, logger: LoggerPort): ResultAsync<App
               return app;
             });
           }),
+          ),
         ),
       )
       .orElse((error) => ResultAsync.fromSafePromise(closeStorage()).andThen(() => errAsync(error)));
   });
+}
+
+/**
+ * The protocol of the run: the one it was started with, or this start's for a new run (stored before the first
+ * iteration). A start that asks for another protocol is refused with every difference named.
+ */
+export function runProtocol(settings: Settings, market: MarketData, storage: Storage): ResultAsync<{ protocol: RunProtocol; adopted: boolean }, StartupError> {
+  const requested = protocolFor(settings, market);
+  if (requested.isErr()) return errAsync(startupError(requested.error.message, 2));
+  return storage.protocols
+    .get(settings.run)
+    .mapErr((e) => startupError(e.message))
+    .andThen((stored) =>
+      stored !== null
+        ? okAsync({ stored, adopted: false })
+        : storage.protocols.setIfAbsent(settings.run, requested.value).mapErr((e) => startupError(e.message)).map((s) => ({ stored: s, adopted: true })),
+    )
+    .andThen(({ stored, adopted }) => {
+      const same = sameExperiment(settings.run, stored, requested.value);
+      return same.isOk() ? okAsync({ protocol: same.value, adopted }) : errAsync(startupError(same.error.message, 2));
+    });
 }

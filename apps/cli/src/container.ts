@@ -32,6 +32,8 @@ export interface ContainerConfig {
   readonly runId: string;
   readonly innovationRate: number;
   readonly champion: ChampionPolicy;
+  /** The run has a locked holdout (a new champion is measured on it once). Default true. */
+  readonly holdout?: boolean;
   readonly adapters: Partial<Adapters>;
 }
 
@@ -60,6 +62,7 @@ export function createContainer(config: ContainerConfig): Container {
     runId: config.runId,
     source: { innovationRate: config.innovationRate, maxConsecutiveLlmFailures: 3 },
     champion: config.champion,
+    holdout: config.holdout ?? true,
   });
   bindExecutor(container, executor);
   return container;

@@ -45,6 +45,14 @@ function flagSettings(flags: Flags): Record<string, unknown> {
   const backtest: Record<string, unknown> = {};
   if (flags.timeoutMs !== undefined) backtest.timeoutMs = flags.timeoutMs;
   if (flags.holdoutStart !== undefined) backtest.holdoutStart = flags.holdoutStart;
+  if (flags.holdout !== undefined) {
+    if (flags.holdout !== 'none') throw new UsageError(`--holdout takes only 'none' (to run without a holdout), got '${String(flags.holdout)}'; use --holdout-start YYYY-MM-DD to move it`);
+    if (flags.holdoutStart !== undefined) throw new UsageError('--holdout none and --holdout-start contradict each other: give one of them');
+    backtest.holdoutStart = 'none';
+  }
+  if (flags.feeRatio !== undefined) backtest.feeRatio = flags.feeRatio;
+  if (flags.taxRatio !== undefined) backtest.taxRatio = flags.taxRatio;
+  if (flags.folds !== undefined) backtest.folds = flags.folds;
   const synthetic: Record<string, unknown> = {};
   if (flags.symbols !== undefined) synthetic.symbols = flags.symbols;
   return {
@@ -93,7 +101,11 @@ export function buildProgram(io: MainIo, setExit: (code: number) => void): Comma
     .option('--data <path>', "'synthetic' (default) or a folder of FinLab wide CSVs, a long CSV or a long Parquet file")
     .option('--symbols <n>', 'symbols in the synthetic market (default 300)', integer('--symbols'))
     .option('--seed <n>', 'random seed (default 42)', integer('--seed'))
-    .option('--holdout-start <YYYY-MM-DD>', 'report metrics from this date separately (never used to pick the champion)')
+    .option('--holdout-start <YYYY-MM-DD>', 'first day of the locked holdout (default: the last two calendar years of the data)')
+    .option('--holdout <none>', "'none': run without a holdout (no out-of-sample check of the champion)")
+    .option('--fee-ratio <fraction>', 'commission per buy and sell for every strategy (default 0.001425)', decimal('--fee-ratio'))
+    .option('--tax-ratio <fraction>', 'tax on sells for every strategy (default 0.003)', decimal('--tax-ratio'))
+    .option('--folds <k>', 'contiguous in-sample folds of the selection score (default 4)', integer('--folds'))
     .option('--timeout-ms <ms>', 'time limit per backtest (default 30000)', integer('--timeout-ms'))
     .option('--max-cost-usd <usd>', 'stop the run when the LLM has cost this much', decimal('--max-cost-usd'))
     .option('--max-tokens <n>', 'stop the run after this many LLM tokens', integer('--max-tokens'))
@@ -150,10 +162,25 @@ export function buildProgram(io: MainIo, setExit: (code: number) => void): Comma
     .option('--data <path>', "'synthetic' (default) or a market data folder/file")
     .option('--seed <n>', 'synthetic market seed (default 42)', integer('--seed'))
     .option('--symbols <n>', 'symbols in the synthetic market (default 300)', integer('--symbols'))
-    .option('--holdout-start <YYYY-MM-DD>', 'report metrics from this date separately')
-    .action(async (file: string, flags: Flags) => {
+    .option('--holdout-start <YYYY-MM-DD>', 'first holdout day (default: the last two calendar years of the data)')
+    .option('--holdout <none>', "'none': the whole period in-sample")
+    .option('--fee-ratio <fraction>', 'commission per buy and sell (default 0.001425)', decimal('--fee-ratio'))
+    .option('--tax-ratio <fraction>', 'tax on sells (default 0.003)', decimal('--tax-ratio'))
+    .option('--strategy-costs', "honour a FinLab port's own feeRatio/taxRatio (the loop rejects a strategy that sets them)")
+    .action(async (file: string, flags: Flags & { strategyCosts?: boolean }) => {
       const { backtestCommand } = await import('./commands/backtest.js');
-      setExit(await backtestCommand(settingsFrom(flags, io.env), file, io, flags.json === true));
+      setExit(await backtestCommand(settingsFrom(flags, io.env), file, io, flags.json === true, flags.strategyCosts === true));
+    });
+
+  withCommon(program.command('validate').description("probability of backtest overfitting of a run's top strategies (CSCV)"))
+    .option('--top <k>', 'distinct strategies with the best robust scores (default 50)', integer('--top'))
+    .option('--splits <s>', 'contiguous blocks S, even (default 16: C(16, 8) = 12,870 splits)', integer('--splits'))
+    .option('--data <path>', 'the market data the run used (default synthetic)')
+    .option('--seed <n>', 'the seed the run used (default 42)', integer('--seed'))
+    .option('--symbols <n>', 'symbols in the synthetic market (default 300)', integer('--symbols'))
+    .action(async (flags: Flags & { top?: number; splits?: number }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExit(await validateCommand(settingsFrom(flags, io.env), io, { json: flags.json === true, top: flags.top ?? 50, splits: flags.splits ?? 16 }));
     });
 
   withCommon(program.command('export').description('write a run as JSONL'))

@@ -1,5 +1,6 @@
 import type { LoopEvent, LoopSummary } from '@alphaloop/executor';
 import { LEVEL_NAMES, type Champion } from '@alphaloop/domain';
+import { championLines, metricsLine, protocolLine, type RunReport } from './run-report.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -27,7 +28,7 @@ export function iterationLine(event: Extract<LoopEvent, { type: 'iteration' }>, 
   const source = record.source === 'llm' ? 'llm ' : 'fg  ';
   const outcome = record.error
     ? `L0 ${record.error.category}: ${firstLine(record.error.message, 70)}`
-    : `L${record.level} Sharpe ${num(record.metrics.sharpe)}`;
+    : `L${record.level} Sharpe ${num(record.metrics.sharpe)} score ${num(record.evidence?.score ?? null)}${(record.evidence?.suspicious.length ?? 0) > 0 ? ' SUSPICIOUS' : ''}`;
   const championText = champion ? `champion ${num(champion.metrics.sharpe)} (#${champion.iteration})${record.championUpdated ? ' NEW' : ''}` : 'no champion';
   return `[${position}] #${record.iteration} ${source} ${outcome} | ${championText} | ${formatDuration(event.elapsedMs)} ETA ${formatDuration(event.etaMs)}`;
 }
@@ -37,7 +38,14 @@ function firstLine(text: string, max: number): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-export function summaryText(summary: LoopSummary, extra: { readonly oracleSharpe?: number | null; readonly templateSharpe?: number | null } = {}): string {
+export interface SummaryExtras {
+  readonly report?: RunReport;
+  /** The oracle strategy's Sharpe on the holdout (synthetic markets), for the planted-edge ratio. */
+  readonly oracleHoldoutSharpe?: number | null;
+  readonly templateSharpe?: number | null;
+}
+
+export function summaryText(summary: LoopSummary, extra: SummaryExtras = {}): string {
   const lines = [
     '',
     `Run '${summary.runId}': ${summary.iterationsRun} iterations (${summary.firstIteration ?? '-'}…${summary.lastIteration ?? '-'}) in ${formatDuration(summary.elapsedMs)}; stopped: ${stopText(summary)}`,
@@ -45,25 +53,23 @@ export function summaryText(summary: LoopSummary, extra: { readonly oracleSharpe
     `Champion changes: ${summary.championChanges}`,
   ];
   if (summary.llmCostUsd > 0) lines.push(`LLM cost: $${summary.llmCostUsd.toFixed(4)}`);
+  const report = extra.report;
+  if (report !== undefined) {
+    if (report.protocol !== null) lines.push(protocolLine(report.protocol));
+    const share = report.backtests > 0 ? ` (${((report.trials / report.backtests) * 100).toFixed(0)}% of ${report.backtests} backtests distinct)` : '';
+    lines.push(`Trials: ${report.trials} distinct strategies measured${share}`);
+  }
   const champion = summary.champion;
   if (champion === null) {
-    lines.push('No champion yet (a champion needs level 3 and Sharpe > 0.5).');
+    lines.push('No champion yet (a champion needs level 3, an in-sample Sharpe > 0.5 and a positive robust fold score).');
   } else {
-    const m = champion.metrics;
-    lines.push(
-      `Champion ${champion.strategyId} (iteration ${champion.iteration}, ${champion.source === 'llm' ? 'LLM' : 'factor graph'}):`,
-      `  Sharpe ${num(m.sharpe)}  total return ${pct(m.totalReturn)}  CAGR ${pct(m.cagr)}  max drawdown ${pct(m.maxDrawdown)}  Calmar ${num(m.calmar)}  Sortino ${num(m.sortino)}  trades ${m.trades ?? '—'}`,
-    );
-    if (extra.templateSharpe !== undefined && extra.templateSharpe !== null) lines.push(`  template strategy Sharpe: ${num(extra.templateSharpe)}`);
-    if (extra.oracleSharpe !== undefined && extra.oracleSharpe !== null && m.sharpe !== null) {
-      lines.push(`  planted-edge ratio (champion Sharpe / oracle Sharpe ${num(extra.oracleSharpe)}): ${(m.sharpe / extra.oracleSharpe).toFixed(2)}`);
-    }
+    lines.push(...(report === undefined ? [`Champion ${champion.strategyId}: ${metricsLine(champion.metrics)}`] : championLines({ ...report, champion }, extra.oracleHoldoutSharpe ?? null)));
+    if (extra.templateSharpe !== undefined && extra.templateSharpe !== null) lines.push(`  template strategy Sharpe (whole period): ${num(extra.templateSharpe)}`);
     lines.push('', champion.code.split('\n').map((l) => `  ${l}`).join('\n'));
   }
   return `${lines.join('\n')}\n`;
 }
 
-const pct = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 
 function stopText(summary: LoopSummary): string {
   switch (summary.stopReason) {

@@ -30,7 +30,7 @@ describe('settings', () => {
     const error = resolveSettings({ file: { path: 'alphaloop.config.json', values: { iterashuns: 5 } }, env: {}, flags: {} })._unsafeUnwrapErr();
     expect(error.message).toMatch(/^alphaloop\.config\.json: unknown setting 'iterashuns' \(allowed: run, iterations, seed/);
     const nested = resolveSettings({ file: { path: 'c.json', values: { backtest: { timeout: 1 } } }, env: {}, flags: {} })._unsafeUnwrapErr();
-    expect(nested.message).toBe("c.json: backtest: unknown setting 'timeout' (allowed: timeoutMs, memoryLimitMb, holdoutStart)");
+    expect(nested.message).toBe("c.json: backtest: unknown setting 'timeout' (allowed: timeoutMs, memoryLimitMb, holdoutStart, feeRatio, taxRatio, folds)");
   });
 
   it('names a bad value and the allowed values', () => {
@@ -51,5 +51,19 @@ describe('settings', () => {
     writeFileSync(path, '{seed: 3}');
     expect(readConfigFile(path)._unsafeUnwrapErr().message).toContain('is not valid JSON');
     expect(readConfigFile(join(dir, 'missing.json'))._unsafeUnwrapErr().message).toContain('cannot read config file');
+  });
+
+  it('takes the protocol settings: holdout start or none, costs, folds, and the zero-effect market', () => {
+    const defaults = resolveSettings({ env: {}, flags: {} })._unsafeUnwrap();
+    expect(defaults.backtest).toMatchObject({ feeRatio: 0.001425, taxRatio: 0.003, folds: 4 });
+    expect(defaults.backtest.holdoutStart).toBeUndefined();
+    expect(defaults.synthetic.effects).toBe('default');
+    const set = resolveSettings({ env: {}, flags: { backtest: { holdoutStart: 'none', feeRatio: 0.0005, folds: 6 }, synthetic: { effects: 'none' } } })._unsafeUnwrap();
+    expect(set.backtest).toMatchObject({ holdoutStart: 'none', feeRatio: 0.0005, folds: 6 });
+    expect(set.synthetic.effects).toBe('none');
+    expect(resolveSettings({ env: {}, flags: { synthetic: { effects: { momentum: 0 } } } })._unsafeUnwrap().synthetic.effects).toEqual({ momentum: 0 });
+    for (const bad of [{ backtest: { holdoutStart: 'later' } }, { backtest: { feeRatio: -1 } }, { backtest: { folds: 0 } }, { synthetic: { effects: 'some' } }]) {
+      expect(resolveSettings({ env: {}, flags: bad }).isErr()).toBe(true);
+    }
   });
 });

@@ -32,14 +32,38 @@ export const settingsSchema = z.strictObject({
       symbols: z.number().int().min(10).max(5000).default(300),
       startDate: isoDate.default('2012-01-01'),
       endDate: isoDate.default('2024-12-31'),
+      /**
+       * Strength of the planted effects: 'default', 'none' (every effect 0: a market with nothing to find, for
+       * checking that no false discovery is declared) or per effect (target monthly IC, 0 switches one off).
+       */
+      effects: z
+        .union([
+          z.enum(['default', 'none']),
+          z.strictObject({
+            momentum: z.number().min(-0.5).max(0.5).optional(),
+            reversal: z.number().min(-0.5).max(0.5).optional(),
+            revenueGrowth: z.number().min(-0.5).max(0.5).optional(),
+            lowVolatility: z.number().min(-0.5).max(0.5).optional(),
+          }),
+        ])
+        .default('default'),
     })
     .prefault({}),
   backtest: z
     .strictObject({
       timeoutMs: z.number().int().positive().default(30_000),
       memoryLimitMb: z.number().int().min(64).default(1024),
-      /** Dates from this day on are the holdout period, reported separately and never used to pick the champion. */
-      holdoutStart: isoDate.optional(),
+      /**
+       * First day of the locked holdout: never seen by the search or the selection, measured once per new champion.
+       * Absent: the last two calendar years of the data. 'none': no holdout (said loudly in the output).
+       */
+      holdoutStart: z.union([isoDate, z.literal('none')]).optional(),
+      /** Commission per buy and per sell, for every strategy of the run (FinLab Taiwan: 0.1425 %). */
+      feeRatio: z.number().min(0).max(0.05).default(0.001425),
+      /** Tax on sells, for every strategy of the run (FinLab Taiwan: 0.3 %). */
+      taxRatio: z.number().min(0).max(0.05).default(0.003),
+      /** Contiguous in-sample folds the robust selection score is built from. */
+      folds: z.number().int().min(1).max(20).default(4),
     })
     .prefault({}),
   llm: llmConfigSchema.prefault({}),

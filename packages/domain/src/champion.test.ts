@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideChampion, DEFAULT_CHAMPION_POLICY, type Champion, type ChampionChallenger } from './champion.js';
+import { championScore, decideChampion, DEFAULT_CHAMPION_POLICY, withoutHoldout, type Champion, type ChampionChallenger } from './champion.js';
 import { metricsFrom, type RawMetrics } from './metrics.js';
 
 const champion = (raw: RawMetrics, iteration = 0): Champion => ({
@@ -8,10 +8,17 @@ const champion = (raw: RawMetrics, iteration = 0): Champion => ({
   code: 'x',
   source: 'llm',
   metrics: metricsFrom(raw),
+  evidence: null,
+  holdout: null,
   iteration,
   version: 1,
 });
-const challenger = (raw: RawMetrics, iteration = 10, level: 0 | 1 | 2 | 3 = 3): ChampionChallenger => ({ level, metrics: metricsFrom(raw), iteration });
+const challenger = (raw: RawMetrics, iteration = 10, level: 0 | 1 | 2 | 3 = 3): ChampionChallenger => ({
+  level,
+  metrics: metricsFrom(raw),
+  score: raw.sharpe ?? null,
+  iteration,
+});
 
 describe('decideChampion', () => {
   it('keeps the documented default numbers', () => {
@@ -41,7 +48,7 @@ describe('decideChampion', () => {
     expect(decideChampion(null, challenger({ sharpe: 0.5001 }))).toEqual({
       replace: true,
       rule: 'first',
-      reasons: ['first champion: Sharpe 0.5001 > 0.5'],
+      reasons: ['first champion: Sharpe 0.5001 > 0.5, robust score 0.5001 > 0'],
     });
   });
 
@@ -56,7 +63,7 @@ describe('decideChampion', () => {
     it('rejects below both bars and says which', () => {
       const decision = decideChampion(current, challenger({ sharpe: 1.0199 }, 10));
       expect(decision.replace).toBe(false);
-      expect(decision.reasons).toEqual(['Sharpe 1.0199 below both bars: 1.1000 (+10%, probation) and 1.0200 (+0.02)']);
+      expect(decision.reasons).toEqual(['robust score 1.0199 below both bars: 1.1000 (+10%, probation) and 1.0200 (+0.02)']);
     });
   });
 
@@ -66,13 +73,13 @@ describe('decideChampion', () => {
       expect(decideChampion(current, challenger({ sharpe: 1.05 }, 10))).toMatchObject({ replace: true, rule: 'relative' });
       expect(decideChampion(current, challenger({ sharpe: 1.05 }, 9))).toMatchObject({ replace: true, rule: 'absolute' });
       expect(decideChampion(current, challenger({ sharpe: 1.0499 }, 10))).toMatchObject({ replace: true, rule: 'absolute' });
-      expect(decideChampion(current, challenger({ sharpe: 1.0199 }, 10)).reasons).toEqual(['Sharpe 1.0199 below both bars: 1.0500 (+5%) and 1.0200 (+0.02)']);
+      expect(decideChampion(current, challenger({ sharpe: 1.0199 }, 10)).reasons).toEqual(['robust score 1.0199 below both bars: 1.0500 (+5%) and 1.0200 (+0.02)']);
     });
     it('explains the rule that admitted the challenger', () => {
       const current = champion({ sharpe: 1 }, 0);
-      expect(decideChampion(current, challenger({ sharpe: 1.5 })).reasons[0]).toBe('Sharpe 1.5000 ≥ 1.0500 (champion 1.0000 +5%)');
-      expect(decideChampion(champion({ sharpe: 1 }, 9), challenger({ sharpe: 1.5 })).reasons[0]).toBe('Sharpe 1.5000 ≥ 1.1000 (champion 1.0000 +10%, probation)');
-      expect(decideChampion(champion({ sharpe: 1 }, 0), challenger({ sharpe: 1.03 })).reasons[0]).toBe('Sharpe 1.0300 ≥ 1.0200 (champion 1.0000 +0.02 absolute)');
+      expect(decideChampion(current, challenger({ sharpe: 1.5 })).reasons[0]).toBe('robust score 1.5000 ≥ 1.0500 (champion 1.0000 +5%)');
+      expect(decideChampion(champion({ sharpe: 1 }, 9), challenger({ sharpe: 1.5 })).reasons[0]).toBe('robust score 1.5000 ≥ 1.1000 (champion 1.0000 +10%, probation)');
+      expect(decideChampion(champion({ sharpe: 1 }, 0), challenger({ sharpe: 1.03 })).reasons[0]).toBe('robust score 1.0300 ≥ 1.0200 (champion 1.0000 +0.02 absolute)');
     });
   });
 
@@ -109,13 +116,13 @@ describe('decideChampion', () => {
       expect(decideChampion(current, challenger({ sharpe: 1, maxDrawdown: -0.1 }))).toEqual({
         replace: true,
         rule: 'tie_break',
-        reasons: ['equal Sharpe; drawdown -0.1000 shallower than -0.2000'],
+        reasons: ['equal score; drawdown -0.1000 shallower than -0.2000'],
       });
     });
     it('keeps the champion on a deeper or equal drawdown', () => {
       expect(decideChampion(current, challenger({ sharpe: 1, maxDrawdown: -0.3 })).replace).toBe(false);
       expect(decideChampion(current, challenger({ sharpe: 1, maxDrawdown: -0.2 })).reasons).toEqual([
-        'equal Sharpe and drawdown -0.2000 not shallower than -0.2000',
+        'equal score and drawdown -0.2000 not shallower than -0.2000',
       ]);
       expect(decideChampion(current, challenger({ sharpe: 1 })).replace).toBe(false);
     });
@@ -129,5 +136,41 @@ describe('decideChampion', () => {
     expect(decideChampion(champion({ sharpe: 1 }, 0), challenger({ sharpe: 1.4 }), strict).replace).toBe(false);
     expect(decideChampion(champion({ sharpe: 1 }, 0), challenger({ sharpe: 1.5 }), strict).replace).toBe(true);
     expect(decideChampion(null, challenger({ sharpe: 0.7 }), { ...strict, minSharpeForFirst: 0.8 }).replace).toBe(false);
+  });
+
+  describe('robust score', () => {
+    it('compares the challenger\'s robust score, not its whole-period Sharpe', () => {
+      const lucky = { level: 3 as const, metrics: metricsFrom({ sharpe: 2 }), score: -0.1, iteration: 10 };
+      expect(decideChampion(null, lucky)).toEqual({
+        replace: false,
+        rule: null,
+        reasons: ['no champion yet and robust score -0.1000 is not positive (Sharpe 2.0000 rests on a lucky fold)'],
+      });
+      expect(decideChampion(null, { ...lucky, score: 0 }).replace).toBe(false);
+      expect(decideChampion(null, { ...lucky, score: 0.0001 })).toMatchObject({ replace: true, rule: 'first' });
+      expect(decideChampion(champion({ sharpe: 1 }, 0), { ...lucky, score: 1.06 })).toMatchObject({ replace: true, rule: 'relative' });
+    });
+
+    it('measures the champion by its stored robust score when it has one', () => {
+      const scored: Champion = { ...champion({ sharpe: 3 }, 0), evidence: { folds: [], score: 1, profile: null, monthlyReturns: [], suspicious: [] } };
+      expect(championScore(scored)).toBe(1);
+      expect(championScore(champion({ sharpe: 3 }, 0))).toBe(3);
+      expect(championScore(champion({}, 0))).toBe(0);
+      expect(decideChampion(scored, challenger({ sharpe: 1.06 })).replace).toBe(true);
+    });
+
+    it('refuses a challenger without a robust score', () => {
+      expect(decideChampion(null, { level: 3, metrics: metricsFrom({ sharpe: 2 }), score: null, iteration: 1 }).reasons).toEqual([
+        'no robust score: no in-sample fold has a Sharpe',
+      ]);
+    });
+  });
+
+  it('strips the holdout from a champion the search may see, and nothing else', () => {
+    const withHoldout: Champion = { ...champion({ sharpe: 1 }, 0), holdout: metricsFrom({ sharpe: 7.777 }) };
+    expect(withoutHoldout(withHoldout)).toEqual({ ...withHoldout, holdout: null });
+    expect(withoutHoldout(null)).toBeNull();
+    const plain = champion({ sharpe: 1 }, 0);
+    expect(withoutHoldout(plain)).toBe(plain);
   });
 });

@@ -1,6 +1,7 @@
 import { calmarOf, type StrategyMetrics } from './metrics.js';
 import type { SuccessLevel } from './levels.js';
 import type { StrategySource } from './iteration-record.js';
+import type { SelectionEvidence } from './evidence.js';
 
 /** The best strategy of a run so far. `version` increases by one on every replacement (compare-and-set). */
 export interface Champion {
@@ -8,20 +9,43 @@ export interface Champion {
   readonly strategyId: string;
   readonly code: string;
   readonly source: StrategySource;
+  /** In-sample metrics. */
   readonly metrics: StrategyMetrics;
+  /** The in-sample folds and robust score it was promoted on (null for champions stored before folds existed). */
+  readonly evidence: SelectionEvidence | null;
+  /**
+   * Its metrics on the locked holdout, measured once when it was promoted (null without a holdout). Never shown to
+   * the search: strip it with `withoutHoldout` before a champion goes into feedback, a prompt or a mutation.
+   */
+  readonly holdout: StrategyMetrics | null;
   /** Iteration at which this strategy became champion. */
   readonly iteration: number;
   readonly version: number;
 }
 
+/** The champion as the search may see it: everything but the holdout. */
+export function withoutHoldout(champion: Champion): Champion;
+export function withoutHoldout(champion: Champion | null): Champion | null;
+export function withoutHoldout(champion: Champion | null): Champion | null {
+  return champion === null || champion.holdout === null ? champion : { ...champion, holdout: null };
+}
+
+/** The score a champion is compared on: its robust score, or its Sharpe for a champion stored before scores. */
+export function championScore(champion: Champion): number {
+  return champion.evidence?.score ?? champion.metrics.sharpe ?? 0;
+}
+
 export interface ChampionPolicy {
-  /** The first champion needs level 3 and a Sharpe strictly above this. */
+  /**
+   * The first champion needs level 3, an in-sample Sharpe strictly above this and a positive robust score (its edge
+   * is not one lucky fold); every later change compares robust scores.
+   */
   readonly minSharpeForFirst: number;
   /** Iterations after a change during which the stricter relative threshold applies. */
   readonly probationPeriod: number;
   readonly probationThreshold: number;
   readonly postProbationThreshold: number;
-  /** A challenger this much above the champion's Sharpe (absolute) also qualifies. */
+  /** A challenger this much above the champion's score (absolute) also qualifies. */
   readonly additiveThreshold: number;
   /** The challenger's Calmar must keep at least this share of the champion's. */
   readonly calmarRetention: number;
@@ -42,6 +66,8 @@ export const DEFAULT_CHAMPION_POLICY: ChampionPolicy = {
 export interface ChampionChallenger {
   readonly level: SuccessLevel;
   readonly metrics: StrategyMetrics;
+  /** The robust in-sample score (`robustScore` of its folds); the hysteresis bars apply to it. */
+  readonly score: number | null;
   readonly iteration: number;
 }
 
@@ -71,38 +97,39 @@ export function decideChampion(
   policy: ChampionPolicy = DEFAULT_CHAMPION_POLICY,
 ): ChampionDecision {
   const reasons: string[] = [];
-  const sharpe = challenger.metrics.sharpe;
-  if (challenger.level !== 3 || sharpe === null) {
+  const score = challenger.score;
+  if (challenger.level !== 3 || challenger.metrics.sharpe === null) {
     return reject(reasons, `level ${challenger.level} is not PROFITABLE (level 3 with a Sharpe)`);
   }
+  if (score === null) return reject(reasons, 'no robust score: no in-sample fold has a Sharpe');
   if (champion === null) {
-    if (sharpe > policy.minSharpeForFirst) {
-      return { replace: true, rule: 'first', reasons: [`first champion: Sharpe ${fmt(sharpe)} > ${policy.minSharpeForFirst}`] };
-    }
-    return reject(reasons, `no champion yet and Sharpe ${fmt(sharpe)} is not above ${policy.minSharpeForFirst}`);
+    const sharpe = challenger.metrics.sharpe;
+    if (sharpe <= policy.minSharpeForFirst) return reject(reasons, `no champion yet and Sharpe ${fmt(sharpe)} is not above ${policy.minSharpeForFirst}`);
+    if (score <= 0) return reject(reasons, `no champion yet and robust score ${fmt(score)} is not positive (Sharpe ${fmt(sharpe)} rests on a lucky fold)`);
+    return { replace: true, rule: 'first', reasons: [`first champion: Sharpe ${fmt(sharpe)} > ${policy.minSharpeForFirst}, robust score ${fmt(score)} > 0`] };
   }
 
-  const championSharpe = champion.metrics.sharpe ?? 0;
+  const championValue = championScore(champion);
   const sinceChange = challenger.iteration - champion.iteration;
   const onProbation = sinceChange <= policy.probationPeriod;
   const relative = onProbation ? policy.probationThreshold : policy.postProbationThreshold;
-  const relativeBar = championSharpe * (1 + relative);
-  const absoluteBar = championSharpe + policy.additiveThreshold;
+  const relativeBar = championValue * (1 + relative);
+  const absoluteBar = championValue + policy.additiveThreshold;
   let rule: ChampionRule | null = null;
-  if (sharpe >= relativeBar) rule = 'relative';
-  else if (sharpe >= absoluteBar) rule = 'absolute';
+  if (score >= relativeBar) rule = 'relative';
+  else if (score >= absoluteBar) rule = 'absolute';
 
   if (rule === null) {
-    if (sharpe === championSharpe) return tieBreak(champion, challenger, reasons);
+    if (score === championValue) return tieBreak(champion, challenger, reasons);
     return reject(
       reasons,
-      `Sharpe ${fmt(sharpe)} below both bars: ${fmt(relativeBar)} (+${relative * 100}%${onProbation ? ', probation' : ''}) and ${fmt(absoluteBar)} (+${policy.additiveThreshold})`,
+      `robust score ${fmt(score)} below both bars: ${fmt(relativeBar)} (+${relative * 100}%${onProbation ? ', probation' : ''}) and ${fmt(absoluteBar)} (+${policy.additiveThreshold})`,
     );
   }
   reasons.push(
     rule === 'relative'
-      ? `Sharpe ${fmt(sharpe)} ≥ ${fmt(relativeBar)} (champion ${fmt(championSharpe)} +${relative * 100}%${onProbation ? ', probation' : ''})`
-      : `Sharpe ${fmt(sharpe)} ≥ ${fmt(absoluteBar)} (champion ${fmt(championSharpe)} +${policy.additiveThreshold} absolute)`,
+      ? `robust score ${fmt(score)} ≥ ${fmt(relativeBar)} (champion ${fmt(championValue)} +${relative * 100}%${onProbation ? ', probation' : ''})`
+      : `robust score ${fmt(score)} ≥ ${fmt(absoluteBar)} (champion ${fmt(championValue)} +${policy.additiveThreshold} absolute)`,
   );
 
   const newCalmar = calmarOf(challenger.metrics);
@@ -139,8 +166,8 @@ function tieBreak(champion: Champion, challenger: ChampionChallenger, reasons: s
     return {
       replace: true,
       rule: 'tie_break',
-      reasons: [...reasons, `equal Sharpe; drawdown ${fmt(challenger.metrics.maxDrawdown)} shallower than ${fmt(champion.metrics.maxDrawdown)}`],
+      reasons: [...reasons, `equal score; drawdown ${fmt(challenger.metrics.maxDrawdown)} shallower than ${fmt(champion.metrics.maxDrawdown)}`],
     };
   }
-  return reject(reasons, `equal Sharpe and drawdown ${fmt(challenger.metrics.maxDrawdown)} not shallower than ${fmt(champion.metrics.maxDrawdown)}`);
+  return reject(reasons, `equal score and drawdown ${fmt(challenger.metrics.maxDrawdown)} not shallower than ${fmt(champion.metrics.maxDrawdown)}`);
 }

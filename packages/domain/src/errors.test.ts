@@ -4,8 +4,8 @@ import { isSuccessful, type IterationRecord } from './iteration-record.js';
 import { EMPTY_METRICS } from './metrics.js';
 
 describe('error categories and steps', () => {
-  it('lists the six categories and the ten steps in order', () => {
-    expect(ERROR_CATEGORIES).toEqual(['timeout', 'data_missing', 'calculation', 'syntax', 'llm', 'other']);
+  it('lists the seven categories and the ten steps in order', () => {
+    expect(ERROR_CATEGORIES).toEqual(['timeout', 'data_missing', 'calculation', 'syntax', 'llm', 'duplicate', 'other']);
     expect(ITERATION_STEPS).toHaveLength(10);
     expect(ITERATION_STEPS[0]).toBe('load_history');
     expect(ITERATION_STEPS[9]).toBe('save');
@@ -21,7 +21,7 @@ describe('error categories and steps', () => {
 describe('isSuccessful', () => {
   const base: IterationRecord = {
     runId: 'r', iteration: 0, source: 'llm', strategyCode: null, strategyId: null, parentId: null, mutationOperator: null,
-    generation: null, metrics: EMPTY_METRICS, holdoutMetrics: null, level: 1, error: null, championUpdated: false,
+    generation: null, metrics: EMPTY_METRICS, holdoutMetrics: null, evidence: null, championDecision: null, level: 1, error: null, championUpdated: false,
     feedbackUsed: '', timings: {}, llmUsage: null, timestamp: '2026-01-01T00:00:00.000Z',
   };
   it('means executed without error', () => {

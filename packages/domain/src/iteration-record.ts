@@ -1,6 +1,8 @@
 import type { IterationError, IterationStep } from './errors.js';
 import type { SuccessLevel } from './levels.js';
 import type { StrategyMetrics } from './metrics.js';
+import type { ChampionDecision } from './champion.js';
+import type { SelectionEvidence } from './evidence.js';
 
 export type StrategySource = 'llm' | 'factor_graph';
 
@@ -29,12 +31,20 @@ export interface IterationRecord {
   readonly parentId: string | null;
   readonly mutationOperator: string | null;
   readonly generation: number | null;
+  /** In-sample metrics. */
   readonly metrics: StrategyMetrics;
-  /** Metrics on the holdout period, when the run names a split date. */
+  /**
+   * Metrics on the locked holdout: measured only for a strategy the policy promoted (each such record is one look
+   * at the holdout), null otherwise and in runs without a holdout.
+   */
   readonly holdoutMetrics: StrategyMetrics | null;
+  /** In-sample folds, robust score, return profile and suspicious flags of a backtest that produced metrics. */
+  readonly evidence: SelectionEvidence | null;
   readonly level: SuccessLevel;
   readonly error: IterationError | null;
   readonly championUpdated: boolean;
+  /** Why the policy promoted the strategy or did not (null when the iteration failed before the decision). */
+  readonly championDecision: ChampionDecision | null;
   readonly feedbackUsed: string;
   readonly timings: StepTimings;
   readonly llmUsage: LlmUsage | null;
@@ -44,4 +54,9 @@ export interface IterationRecord {
 
 export function isSuccessful(record: IterationRecord): boolean {
   return record.level >= 1 && record.error === null;
+}
+
+/** The record as the search may see it (feedback, prompts, parent choice): without its holdout metrics. */
+export function inSampleView(record: IterationRecord): IterationRecord {
+  return record.holdoutMetrics === null ? record : { ...record, holdoutMetrics: null };
 }

@@ -1,5 +1,3 @@
-import { err, ok, type Result } from 'neverthrow';
-
 /**
  * Performance of one backtest. `null` means "missing" (NaN, never computed, or not applicable):
  * a missing value is never replaced by a made-up number.
@@ -58,50 +56,6 @@ export function metricsFrom(raw: RawMetrics): StrategyMetrics {
 }
 
 export const EMPTY_METRICS: StrategyMetrics = metricsFrom({});
-
-export interface SanityRanges {
-  readonly sharpe: readonly [number, number];
-  readonly totalReturn: readonly [number, number];
-  /** Drawdown must be at most this (0: a drawdown is never positive). */
-  readonly maxDrawdownAtMost: number;
-}
-
-export const DEFAULT_SANITY_RANGES: SanityRanges = {
-  sharpe: [-10, 10],
-  totalReturn: [-1, 10],
-  maxDrawdownAtMost: 0,
-};
-
-export interface MetricsValidationError {
-  readonly kind: 'metrics_out_of_range';
-  readonly violations: readonly string[];
-  readonly message: string;
-}
-
-/**
- * A metric outside its sanity range means the backtest is broken (or the strategy exploits a data
- * error), so the result is rejected as a whole rather than silently clipped.
- */
-export function validateMetrics(
-  metrics: StrategyMetrics,
-  ranges: SanityRanges = DEFAULT_SANITY_RANGES,
-): Result<StrategyMetrics, MetricsValidationError> {
-  const violations: string[] = [];
-  const inRange = (name: string, value: number | null, [lo, hi]: readonly [number, number]): void => {
-    if (value !== null && (value < lo || value > hi)) violations.push(`${name} ${value} outside [${lo}, ${hi}]`);
-  };
-  inRange('sharpe', metrics.sharpe, ranges.sharpe);
-  inRange('totalReturn', metrics.totalReturn, ranges.totalReturn);
-  if (metrics.maxDrawdown !== null && metrics.maxDrawdown > ranges.maxDrawdownAtMost) {
-    violations.push(`maxDrawdown ${metrics.maxDrawdown} above ${ranges.maxDrawdownAtMost}`);
-  }
-  if (violations.length === 0) return ok(metrics);
-  return err({
-    kind: 'metrics_out_of_range',
-    violations,
-    message: `Metric validation failed: ${violations.join('; ')}`,
-  });
-}
 
 /** Calmar from CAGR and drawdown when the backtest did not report it. */
 export function calmarOf(metrics: StrategyMetrics): number | null {

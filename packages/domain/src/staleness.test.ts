@@ -4,7 +4,7 @@ import { metricsFrom } from './metrics.js';
 import { checkStaleness, DEFAULT_STALENESS_POLICY, isStalenessCheckDue, quantileSorted } from './staleness.js';
 
 const champion = (sharpe: number | null): Champion => ({
-  runId: 'r', strategyId: 's', code: 'c', source: 'factor_graph', metrics: metricsFrom({ sharpe }), iteration: 0, version: 1,
+  runId: 'r', strategyId: 's', code: 'c', source: 'factor_graph', metrics: metricsFrom({ sharpe }), evidence: null, holdout: null, iteration: 0, version: 1,
 });
 
 describe('staleness', () => {

@@ -4,6 +4,7 @@ import { EXECUTOR_TOKENS, type ExecutorConfig } from './executor-config.js';
 import { HistoryCache } from './history-cache.js';
 import { IterationExecutor } from './iteration-executor.js';
 import { LearningLoop } from './learning-loop.js';
+import { MeasuredStrategies } from './measured-strategies.js';
 
 /** Every port the executor needs; `assertPortsBound` names the missing ones. */
 export const REQUIRED_PORTS = [
@@ -31,6 +32,7 @@ export function bindExecutor(container: Container, config: ExecutorConfig): void
   if (missing.length > 0) throw new MissingBindingError(missing);
   container.bind(EXECUTOR_TOKENS.Config).toConstantValue(config);
   container.bind(EXECUTOR_TOKENS.HistoryCache).to(HistoryCache).inSingletonScope();
+  container.bind(EXECUTOR_TOKENS.MeasuredStrategies).to(MeasuredStrategies).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.IterationExecutor).to(IterationExecutor).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.LearningLoop).to(LearningLoop).inSingletonScope();
 }

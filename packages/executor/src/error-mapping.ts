@@ -20,6 +20,7 @@ const CATEGORY_BY_KIND: Readonly<Record<PortError['kind'], ErrorCategory>> = {
   generator_invalid_parent: 'syntax',
   generator_exhausted: 'other',
   backtest_invalid_strategy: 'syntax',
+  backtest_duplicate: 'duplicate',
   backtest_data_missing: 'data_missing',
   backtest_calculation: 'calculation',
   backtest_timeout: 'timeout',

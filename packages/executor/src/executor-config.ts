@@ -1,10 +1,10 @@
 import {
   DEFAULT_CHAMPION_POLICY,
-  DEFAULT_SANITY_RANGES,
+  DEFAULT_SANITY_BOUNDS,
   DEFAULT_SOURCE_POLICY,
   DEFAULT_STALENESS_POLICY,
   type ChampionPolicy,
-  type SanityRanges,
+  type SanityBounds,
   type SourcePolicy,
   type StalenessPolicy,
 } from '@alphaloop/domain';
@@ -16,9 +16,13 @@ export interface ExecutorConfig {
   readonly source: SourcePolicy;
   readonly champion: ChampionPolicy;
   readonly staleness: StalenessPolicy;
-  readonly sanity: SanityRanges;
+  readonly sanity: SanityBounds;
   /** How often a save re-decides after losing a champion compare-and-set to another writer. */
   readonly maxChampionConflictRetries: number;
+  /** The run has a locked holdout: a promoted strategy is measured on it once (one look). */
+  readonly holdout: boolean;
+  /** How many strategies the factor graph may propose in one iteration before giving up on finding an unmeasured one. */
+  readonly maxDuplicateAttempts: number;
 }
 
 export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly runId: string }): ExecutorConfig {
@@ -27,8 +31,10 @@ export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly r
     source: DEFAULT_SOURCE_POLICY,
     champion: DEFAULT_CHAMPION_POLICY,
     staleness: DEFAULT_STALENESS_POLICY,
-    sanity: DEFAULT_SANITY_RANGES,
+    sanity: DEFAULT_SANITY_BOUNDS,
     maxChampionConflictRetries: 5,
+    holdout: true,
+    maxDuplicateAttempts: 25,
     ...overrides,
   };
 }
@@ -37,6 +43,7 @@ export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly r
 export const EXECUTOR_TOKENS = {
   Config: Symbol.for('alphaloop.executor.Config'),
   HistoryCache: Symbol.for('alphaloop.executor.HistoryCache'),
+  MeasuredStrategies: Symbol.for('alphaloop.executor.MeasuredStrategies'),
   IterationExecutor: Symbol.for('alphaloop.executor.IterationExecutor'),
   LearningLoop: Symbol.for('alphaloop.executor.LearningLoop'),
 } as const;

@@ -7,3 +7,4 @@ export * from './iteration-result.js';
 export * from './iteration-executor.js';
 export * from './learning-loop.js';
 export * from './bind-executor.js';
+export * from './measured-strategies.js';

@@ -3,6 +3,7 @@ import {
   type Champion,
   type ChampionDecision,
   type Feedback,
+  type SelectionEvidence,
   type IterationError,
   type IterationRecord,
   type IterationStep,
@@ -38,9 +39,16 @@ export class IterationDraft {
   canonicalCode: string | null = null;
   metrics: StrategyMetrics = EMPTY_METRICS;
   holdoutMetrics: StrategyMetrics | null = null;
+  evidence: SelectionEvidence | null = null;
   level: SuccessLevel = 0;
   championDecision: ChampionDecision | null = null;
   stopReason: string | null = null;
+  /** Strategy ids the run has measured (read in step 1). */
+  measured: ReadonlySet<string> = new Set();
+  /** Proposals of the factor graph skipped because the run had measured them. */
+  duplicateProposals = 0;
+  /** The holdout was measured for this iteration's strategy (at most once, even when a conflict re-decides). */
+  holdoutMeasured = false;
   /** Time the save took; not part of the record, which is built before it is saved. */
   saveMs = 0;
 
@@ -62,9 +70,11 @@ export class IterationDraft {
       generation: candidate?.generation ?? null,
       metrics: error === null ? this.metrics : EMPTY_METRICS,
       holdoutMetrics: error === null ? this.holdoutMetrics : null,
+      evidence: error === null ? this.evidence : null,
       level: error === null ? this.level : 0,
       error,
       championUpdated,
+      championDecision: error === null ? this.championDecision : null,
       feedbackUsed: this.feedback?.text ?? '',
       timings: { ...this.timings } satisfies StepTimings,
       llmUsage: this.llmUsage,

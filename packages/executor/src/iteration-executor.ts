@@ -1,14 +1,17 @@
 import { inject, injectable } from 'inversify';
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import {
+  assessBacktest,
   checkStaleness,
-  classify,
   consecutiveLlmFailures,
   decideChampion,
   decideSource,
   generateFeedback,
+  inSampleView,
   isStalenessCheckDue,
-  validateMetrics,
+  robustScore,
+  withoutHoldout,
+  type Assessment,
   type Champion,
   type IterationError,
   type IterationRecord,
@@ -36,6 +39,7 @@ import { guardPort } from './guard.js';
 import { HistoryCache, HISTORY_CACHE_CAPACITY } from './history-cache.js';
 import { IterationDraft, type Candidate } from './iteration-draft.js';
 import type { IterationResult } from './iteration-result.js';
+import { MeasuredStrategies } from './measured-strategies.js';
 
 const lift = <T>(result: Result<T, IterationError>): ResultAsync<T, IterationError> => new ResultAsync(Promise.resolve(result));
 
@@ -56,6 +60,7 @@ export class IterationExecutor {
     @inject(TOKENS.Random) private readonly random: RandomPort,
     @inject(TOKENS.Logger) private readonly logger: LoggerPort,
     @inject(EXECUTOR_TOKENS.HistoryCache) private readonly cache: HistoryCache,
+    @inject(EXECUTOR_TOKENS.MeasuredStrategies) private readonly measured: MeasuredStrategies,
     @inject(EXECUTOR_TOKENS.Config) private readonly config: ExecutorConfig,
   ) {}
 
@@ -68,7 +73,7 @@ export class IterationExecutor {
         .andThen(() => this.generate(draft))
         .andThen((candidate) => this.runBacktest(draft, candidate))
         .andThen((outcome) => this.extractMetrics(draft, outcome))
-        .andThen(() => this.classifyResult(draft))
+        .andThen((assessment) => this.classifyResult(draft, assessment))
         .andThen(() => this.decideChampionChange(draft));
       const failure = steps.isErr() ? steps.error : null;
       const change = steps.isOk() ? steps.value : null;
@@ -79,16 +84,21 @@ export class IterationExecutor {
     }
   }
 
-  // Step 1: the newest records (cached) and the current champion.
+  // Step 1: the newest records (cached), the current champion and the strategies the run has measured.
+  // What the search sees of them is in-sample only: the holdout stays with the champion and the stored records.
   private loadHistory(draft: IterationDraft): ResultAsync<void, IterationError> {
     return this.timed(draft, 'load_history', () =>
       guardPort(() => this.cache.recent(this.config.historyWindow))
         .andThen((recent) => {
-          draft.recent = recent;
+          draft.recent = recent.map(inSampleView);
           return guardPort(() => this.champions.get(this.config.runId));
         })
-        .map((champion) => {
+        .andThen((champion) => {
           draft.champion = champion;
+          return guardPort(() => this.measured.get());
+        })
+        .map((measured) => {
+          draft.measured = measured;
         })
         .mapErr((e) => toIterationError(e, 'load_history')),
     );
@@ -97,7 +107,7 @@ export class IterationExecutor {
   // Step 2: feedback on the previous result.
   private buildFeedback(draft: IterationDraft): ResultAsync<void, IterationError> {
     return this.timedSync(draft, 'feedback', () => {
-      draft.feedback = generateFeedback({ iteration: draft.iteration, recent: draft.recent, champion: draft.champion });
+      draft.feedback = generateFeedback({ iteration: draft.iteration, recent: draft.recent, champion: withoutHoldout(draft.champion) });
       return ok(undefined);
     });
   }
@@ -128,7 +138,7 @@ export class IterationExecutor {
           runId: this.config.runId,
           iteration: draft.iteration,
           feedback: draft.feedback?.text ?? '',
-          champion: draft.champion,
+          champion: withoutHoldout(draft.champion),
           recent: draft.recent,
           market,
         }),
@@ -152,22 +162,31 @@ export class IterationExecutor {
   }
 
   private generateWithFactorGraph(draft: IterationDraft): ResultAsync<Candidate, IterationError> {
-    return this.parentForMutation(draft)
-      .andThen((parent) =>
-        guardPort(() => this.generator.generate({ runId: this.config.runId, iteration: draft.iteration, champion: parent })).mapErr((e) =>
-          toIterationError(e, 'generate'),
-        ),
-      )
-      .map(
-        (made): Candidate => ({
-          source: 'factor_graph',
-          code: made.code,
-          strategyId: made.strategyId,
-          parentId: made.parentId,
-          operator: made.operator,
-          generation: made.generation,
-        }),
-      );
+    return this.parentForMutation(draft).andThen((parent) => this.unmeasuredMutation(draft, parent === null ? null : withoutHoldout(parent), 1));
+  }
+
+  /** Asks the generator again while it proposes a strategy the run has measured (bounded): duplicates are not trials. */
+  private unmeasuredMutation(draft: IterationDraft, parent: Champion | null, attempt: number): ResultAsync<Candidate, IterationError> {
+    return guardPort(() => this.generator.generate({ runId: this.config.runId, iteration: draft.iteration, champion: parent }))
+      .mapErr((e) => toIterationError(e, 'generate'))
+      .andThen((made) => {
+        if (!draft.measured.has(made.strategyId)) {
+          draft.duplicateProposals = attempt - 1;
+          return lift<Candidate>(
+            ok({ source: 'factor_graph', code: made.code, strategyId: made.strategyId, parentId: made.parentId, operator: made.operator, generation: made.generation }),
+          );
+        }
+        if (attempt >= this.config.maxDuplicateAttempts) {
+          return lift<Candidate>(
+            err({
+              category: 'duplicate',
+              message: `the factor graph proposed ${attempt} strategies in a row that this run has already measured; none was backtested again`,
+              step: 'generate',
+            }),
+          );
+        }
+        return this.unmeasuredMutation(draft, parent, attempt + 1);
+      });
   }
 
   /**
@@ -190,49 +209,79 @@ export class IterationExecutor {
     }));
   }
 
-  // Step 5: parse, validate and backtest.
+  // Step 5: parse, validate and backtest (in-sample only; a strategy the run has measured is refused unmeasured).
   private runBacktest(draft: IterationDraft, candidate: Candidate): ResultAsync<BacktestOutcome, IterationError> {
     draft.candidate = candidate;
     return this.timed(draft, 'backtest', () =>
-      guardPort(() => this.backtest.run({ code: candidate.code }))
+      guardPort(() => this.backtest.run({ code: candidate.code, measured: draft.measured }))
         .map((outcome) => {
           draft.strategyId = outcome.strategyId;
           draft.canonicalCode = outcome.canonicalCode;
+          this.measured.add(outcome.strategyId);
           return outcome;
         })
-        .mapErr((e) => toIterationError(e, 'backtest')),
+        .mapErr((e) => {
+          if (e.kind === 'backtest_duplicate') draft.strategyId = e.strategyId;
+          return toIterationError(e, 'backtest');
+        }),
     );
   }
 
-  // Step 6: metrics within their sanity ranges.
-  private extractMetrics(draft: IterationDraft, outcome: BacktestOutcome): ResultAsync<void, IterationError> {
+  // Step 6: metrics: impossible ones are an error, extraordinary ones are kept and flagged.
+  private extractMetrics(draft: IterationDraft, outcome: BacktestOutcome): ResultAsync<Assessment, IterationError> {
     return this.timedSync(draft, 'metrics', () =>
-      validateMetrics(outcome.metrics, this.config.sanity)
-        .map((metrics) => {
-          draft.metrics = metrics;
-          draft.holdoutMetrics = outcome.holdoutMetrics;
+      assessBacktest(outcome.metrics, this.config.sanity)
+        .map((assessment) => {
+          draft.metrics = assessment.metrics;
+          draft.evidence = {
+            folds: outcome.folds,
+            score: robustScore(outcome.folds),
+            profile: outcome.profile,
+            monthlyReturns: outcome.monthlyReturns,
+            suspicious: assessment.suspicious,
+          };
+          return assessment;
         })
         .mapErr((e): IterationError => ({ category: 'calculation', message: e.message, step: 'metrics' })),
     );
   }
 
-  // Step 7: success level.
-  private classifyResult(draft: IterationDraft): ResultAsync<void, IterationError> {
+  // Step 7: success level (decided with the sanity check, by the same function `alphaloop backtest` uses).
+  private classifyResult(draft: IterationDraft, assessment: Assessment): ResultAsync<void, IterationError> {
     return this.timedSync(draft, 'classify', () => {
-      draft.level = classify(true, draft.metrics).level;
+      draft.level = assessment.level;
       return ok(undefined);
     });
   }
 
-  // Step 8: the champion policy's decision (applied atomically with the save in step 10).
+  // Step 8: the champion policy's decision on the robust in-sample score (applied atomically with the save in
+  // step 10); a promoted strategy is then measured on the holdout, once: that is the run's only look at it.
   private decideChampionChange(draft: IterationDraft): ResultAsync<ChampionChange | null, IterationError> {
-    return this.timedSync(draft, 'champion', () => ok(this.championChange(draft)));
+    return this.timed(draft, 'champion', () => {
+      const change = runCatching(() => ok(this.championChange(draft)), 'champion');
+      if (change.isErr() || change.value === null) return lift(change);
+      return this.measureHoldout(draft).map(() => this.championChange(draft));
+    });
+  }
+
+  /** The holdout of the strategy just promoted. A failure to measure it leaves it unmeasured, never the iteration failed. */
+  private measureHoldout(draft: IterationDraft): ResultAsync<void, IterationError> {
+    if (!this.config.holdout || draft.canonicalCode === null || draft.holdoutMeasured) return lift(ok(undefined));
+    draft.holdoutMeasured = true;
+    return guardPort(() => this.backtest.run({ code: draft.canonicalCode ?? '', holdout: true }))
+      .map((outcome) => {
+        draft.holdoutMetrics = outcome.holdoutMetrics;
+      })
+      .orElse((e) => {
+        this.logger.warn('the promoted strategy could not be measured on the holdout', { iteration: draft.iteration, error: e.message });
+        return ok(undefined);
+      });
   }
 
   private championChange(draft: IterationDraft): ChampionChange | null {
     const decision = decideChampion(
       draft.champion,
-      { level: draft.level, metrics: draft.metrics, iteration: draft.iteration },
+      { level: draft.level, metrics: draft.metrics, score: draft.evidence?.score ?? null, iteration: draft.iteration },
       this.config.champion,
     );
     draft.championDecision = decision;
@@ -246,6 +295,8 @@ export class IterationExecutor {
         code: draft.canonicalCode,
         source: draft.source,
         metrics: draft.metrics,
+        evidence: draft.evidence,
+        holdout: draft.holdoutMetrics,
         iteration: draft.iteration,
         version: expectedVersion + 1,
       },
@@ -275,6 +326,7 @@ export class IterationExecutor {
       // Another writer changed the champion: read it again and re-decide against it.
       this.logger.info('champion changed concurrently; deciding again', { iteration: draft.iteration });
       this.cache.invalidate();
+      this.measured.reload();
       const current = await guardPort(() => this.champions.get(this.config.runId));
       if (current.isErr()) return this.finish(draft, record, current.error.message);
       draft.champion = current.value;
@@ -342,7 +394,17 @@ export function bestSoFar(records: readonly IterationRecord[], runId: string): C
     if (best === null || record.metrics.sharpe > (best.metrics.sharpe ?? Number.NEGATIVE_INFINITY)) best = record;
   }
   if (best === null || best.strategyCode === null || best.strategyId === null) return null;
-  return { runId, strategyId: best.strategyId, code: best.strategyCode, source: best.source, metrics: best.metrics, iteration: best.iteration, version: 0 };
+  return {
+    runId,
+    strategyId: best.strategyId,
+    code: best.strategyCode,
+    source: best.source,
+    metrics: best.metrics,
+    evidence: best.evidence,
+    holdout: null,
+    iteration: best.iteration,
+    version: 0,
+  };
 }
 
 /** A pure step that throws has a defect; the iteration still ends in a record. */

@@ -1,7 +1,8 @@
 import { Container } from 'inversify';
+import { okAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from '@alphaloop/ports';
-import { ScriptedBacktest, ScriptedGenerator, ScriptedLlm } from '@alphaloop/ports/test-doubles';
+import { hashId, ScriptedBacktest, ScriptedGenerator, ScriptedLlm } from '@alphaloop/ports/test-doubles';
 import { bindExecutor, executorConfig, MissingBindingError } from '../src/index.js';
 import { harness } from './harness.js';
 
@@ -112,18 +113,28 @@ describe('IterationExecutor.execute', () => {
     }
   });
 
-  it('rejects metrics outside the sanity ranges as a calculation failure', async () => {
-    const backtest = new ScriptedBacktest(() => ({ sharpe: 42, totalReturn: 0.1, maxDrawdown: -0.1 }));
+  it('rejects impossible metrics as a calculation failure', async () => {
+    const backtest = new ScriptedBacktest(() => ({ sharpe: 0.4, totalReturn: -1.5, maxDrawdown: -1 }));
     const { executor } = harness({ llm: new ScriptedLlm([{ code: GOOD }]), backtest });
     const { record } = await executor.execute(0);
     expect(record.level).toBe(0);
     expect(record.error).toMatchObject({ category: 'calculation', step: 'metrics' });
-    expect(record.error?.message).toContain('sharpe 42 outside [-10, 10]');
+    expect(record.error?.message).toBe('impossible backtest result: totalReturn -1.500 means equity fell to zero or below');
     expect(record.metrics.sharpe).toBeNull();
+    expect(record.evidence).toBeNull();
+  });
+
+  it('keeps an extraordinary result (a 13-year total return of 5,000 %) at its level, flagged suspicious', async () => {
+    const backtest = new ScriptedBacktest(() => ({ sharpe: 3.4, totalReturn: 50, cagr: 0.35, maxDrawdown: -0.25, calmar: 1.4 }));
+    const { executor } = harness({ llm: new ScriptedLlm([{ code: GOOD }]), backtest });
+    const { record } = await executor.execute(0);
+    expect(record).toMatchObject({ level: 3, error: null, championUpdated: true });
+    expect(record.evidence?.suspicious).toEqual(['Sharpe 3.40 is beyond ±3']);
+    expect(record.evidence?.score).toBeCloseTo(3.4, 12);
   });
 
   it('classifies a strategy that never trades (no metrics) as level 1 without a champion change', async () => {
-    const backtest = new ScriptedBacktest(() => ({ sharpe: Number.NaN, totalReturn: 0 }));
+    const backtest = new ScriptedBacktest(() => ({ sharpe: Number.NaN }));
     const { executor } = harness({ llm: new ScriptedLlm([{ code: GOOD }]), backtest });
     const { record } = await executor.execute(0);
     expect(record).toMatchObject({ level: 1, error: null, championUpdated: false });
@@ -199,3 +210,104 @@ describe('factor-graph parent', () => {
     expect(generator.inputs[1]?.champion?.version).toBe(0);
   });
 });
+
+describe('IterationExecutor: honest selection', () => {
+  const codes = (n: number) => Array.from({ length: n }, (_, i) => ({ code: `${GOOD}\n// variant ${i}` }));
+
+  it('promotes on the robust fold score: a Sharpe earned in one lucky fold is not enough', async () => {
+    const lucky = (code: string) => code.includes('variant 1');
+    const backtest = new ScriptedBacktest(
+      (code) => ({ sharpe: lucky(code) ? 1.4 : 1, totalReturn: 0.9, maxDrawdown: -0.2, calmar: 0.5 }),
+      () => null,
+      (code) => (lucky(code) ? [0.1, 0.1, 0.1, 5.3] : [1, 1, 1, 1]),
+    );
+    const { executor } = harness({ llm: new ScriptedLlm(codes(2)), backtest });
+    expect((await executor.execute(0)).record.championUpdated).toBe(true);
+    const { record } = await executor.execute(5);
+    expect(record.metrics.sharpe).toBe(1.4);
+    expect(record.championUpdated).toBe(false);
+    expect(record.evidence?.score).toBeCloseTo(1.4 - 0.5 * 2.6, 10);
+    expect(record.championDecision).toEqual({
+      replace: false,
+      rule: null,
+      reasons: ['robust score 0.1000 below both bars: 1.0500 (+5%) and 1.0200 (+0.02)'],
+    });
+  });
+
+  it('measures the holdout of a promoted strategy only, once, and keeps it out of everything the search sees', async () => {
+    const backtest = new ScriptedBacktest(
+      (code) => ({ sharpe: code.includes('variant 0') ? 1 : 0.9, totalReturn: 0.5, maxDrawdown: -0.2, calmar: 0.4 }),
+      () => ({ sharpe: 7.777, totalReturn: 0.31, maxDrawdown: -0.1 }),
+    );
+    const llm = new ScriptedLlm(codes(3));
+    const { executor, store } = harness({ llm, backtest });
+    const first = (await executor.execute(0)).record;
+    expect(first.championUpdated).toBe(true);
+    expect(first.holdoutMetrics?.sharpe).toBe(7.777);
+    expect(first.championDecision?.reasons).toEqual(['first champion: Sharpe 1.0000 > 0.5, robust score 1.0000 > 0']);
+    const champion = (await store.get('test-run'))._unsafeUnwrap();
+    expect(champion?.holdout?.sharpe).toBe(7.777);
+    expect(champion?.evidence?.score).toBe(1);
+    const second = (await executor.execute(1)).record;
+    expect(second.championUpdated).toBe(false);
+    expect(second.holdoutMetrics).toBeNull();
+    await executor.execute(2);
+    expect(backtest.requests.filter((r) => r.holdout === true)).toHaveLength(1);
+    // the champion and the first record carry 7.777; no prompt input, no feedback may
+    const seen = JSON.stringify(llm.inputs);
+    expect(seen).not.toContain('7.777');
+    expect(seen).toContain('"holdout":null');
+    expect(llm.inputs[2]?.recent.every((r) => r.holdoutMetrics === null)).toBe(true);
+  });
+
+  it('does not backtest a strategy the run has measured: an LLM repeat is a duplicate, not a trial', async () => {
+    const backtest = profitableBacktest();
+    const { executor } = harness({ llm: new ScriptedLlm([{ code: GOOD }]), backtest });
+    await executor.execute(0);
+    const { record } = await executor.execute(1);
+    expect(record.level).toBe(0);
+    expect(record.error).toMatchObject({ category: 'duplicate', step: 'backtest' });
+    expect(record.evidence).toBeNull();
+    const inSample = backtest.requests.filter((r) => r.holdout !== true);
+    expect(inSample).toHaveLength(2);
+    expect(inSample[1]?.measured?.has(hashId(GOOD))).toBe(true);
+  });
+
+  it('knows the strategies of a resumed run from storage', async () => {
+    const backtest = profitableBacktest();
+    const first = harness({ llm: new ScriptedLlm([{ code: GOOD }]), backtest });
+    await first.executor.execute(0);
+    const resumed = harness({ llm: new ScriptedLlm([{ code: GOOD }]), backtest, store: first.store });
+    expect((await resumed.executor.execute(1)).record.error?.category).toBe('duplicate');
+  });
+
+  it('asks the factor graph again while it proposes measured strategies, and gives up after the bound', async () => {
+    let calls = 0;
+    const repeating = {
+      generate: () => {
+        calls += 1;
+        const code = calls <= 3 || calls > 4 ? '// a' : '// b';
+        return okAsync({ code, strategyId: hashId(code), parentId: null, operator: 'template', generation: 0 });
+      },
+    };
+    const backtest = new ScriptedBacktest(() => ({ sharpe: 0.2, totalReturn: 0.1, maxDrawdown: -0.2 }));
+    const { executor } = harness({ llm: new ScriptedLlm([], false), backtest, generator: repeating, config: { maxDuplicateAttempts: 5 } });
+    const first = (await executor.execute(0)).record; // call 1: aaaa… (new)
+    expect(first.strategyId).not.toBeNull();
+    expect(first.error).toBeNull();
+    const second = (await executor.execute(1)).record; // calls 2–3 aaaa… repeat, call 4 bbbb… new
+    expect(second.error).toBeNull();
+    expect(calls).toBe(4);
+    const third = (await executor.execute(2)).record; // calls 5–9: aaaa… every time
+    expect(third.error).toEqual({
+      category: 'duplicate',
+      message: 'the factor graph proposed 5 strategies in a row that this run has already measured; none was backtested again',
+      step: 'generate',
+    });
+    expect(calls).toBe(9);
+  });
+});
+
+function profitableBacktest(): ScriptedBacktest {
+  return new ScriptedBacktest(() => ({ sharpe: 1.2, totalReturn: 0.5, maxDrawdown: -0.2, calmar: 0.4 }));
+}

@@ -7,7 +7,7 @@ const GOOD = "const close = data.get('price:close');\nreturn close.isLargest(10)
 
 describe('LearningLoop', () => {
   it('runs N iterations with progress events and a summary', async () => {
-    const { loop } = harness({ llm: new ScriptedLlm([{ code: GOOD }]) });
+    const { loop } = harness({ llm: new ScriptedLlm([0, 1, 2, 3].map((i) => ({ code: `${GOOD}\n// ${i}` }))) });
     const events: LoopEvent[] = [];
     const summary = await loop.run({ iterations: 4, onEvent: (e) => events.push(e) });
     expect(events.map((e) => e.type)).toEqual(['started', 'iteration', 'iteration', 'iteration', 'iteration', 'finished']);

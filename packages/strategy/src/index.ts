@@ -12,6 +12,7 @@ export {
 } from './catalogue/operations.js';
 export { DEFAULT_SIM_OPTIONS, RESAMPLE_VALUES, SIM_OPTION_SPECS, TRADE_AT_VALUES, type SimOptionSpec } from './catalogue/sim-options.js';
 export type { CompileContext, FieldInfo } from './compile/context.js';
+export { RUN_COST_OPTIONS } from './compile/context.js';
 export { formatStrategyError, formatStrategyErrors, type StrategyError, type StrategyErrorKind, type StrategyWarning } from './errors.js';
 export { LIMITS } from './limits.js';
 export { printStrategy } from './print/print.js';

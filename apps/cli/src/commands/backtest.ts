@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { StrategyMetrics } from '@alphaloop/domain';
-import { classify, validateMetrics } from '@alphaloop/domain';
+import { assessBacktest, robustScore } from '@alphaloop/domain';
 import { createBacktest, openMarket } from '../app.js';
+import { protocolFor } from '../protocol.js';
 import type { MainIo } from '../main.js';
 import type { Settings } from '../settings.js';
 
@@ -18,7 +19,7 @@ function metricLines(title: string, m: StrategyMetrics): string[] {
 }
 
 /** `alphaloop backtest FILE`: one strategy on the market, in process; errors name line and column. */
-export async function backtestCommand(settings: Settings, file: string, io: MainIo, json: boolean): Promise<number> {
+export async function backtestCommand(settings: Settings, file: string, io: MainIo, json: boolean, strategyCosts = false): Promise<number> {
   let code: string;
   try {
     code = await readFile(file, 'utf8');
@@ -31,12 +32,18 @@ export async function backtestCommand(settings: Settings, file: string, io: Main
     io.stderr.write(`alphaloop: ${market.error.message}\n`);
     return 1;
   }
-  const backtest = await createBacktest(settings, market.value, 'in-process');
+  const protocol = protocolFor(settings, market.value);
+  if (protocol.isErr()) {
+    io.stderr.write(`alphaloop: ${protocol.error.message}\n`);
+    return 2;
+  }
+  // like the loop, the run's costs by default; --strategy-costs keeps a FinLab port's own (the loop would refuse it)
+  const backtest = await createBacktest(settings, market.value, protocol.value, 'in-process', strategyCosts ? 'strategy' : 'run');
   if (backtest.isErr()) {
     io.stderr.write(`alphaloop: ${backtest.error.message}\n`);
     return 1;
   }
-  const outcome = await backtest.value.run({ code });
+  const outcome = await backtest.value.run({ code, holdout: true });
   await backtest.value.close?.();
   if (outcome.isErr()) {
     const error = outcome.error;
@@ -44,23 +51,55 @@ export async function backtestCommand(settings: Settings, file: string, io: Main
     else {
       const prefix = error.kind === 'backtest_invalid_strategy' ? `${file}:` : `${file}: `;
       io.stderr.write(`${error.message.split('\n').map((line) => `${prefix}${line}`).join('\n')}\n`);
+      if (/is set by the run, not by the strategy/.test(error.message)) {
+        io.stderr.write(
+          'alphaloop: the run sets costs (--fee-ratio, --tax-ratio; FinLab Taiwan by default). To measure a FinLab port with its own costs, pass --strategy-costs (the loop would still reject it).\n',
+        );
+      }
     }
     return 1;
   }
-  const { metrics, holdoutMetrics, strategyId, canonicalCode } = outcome.value;
-  const sane = validateMetrics(metrics);
-  const level = classify(true, metrics);
+  const { metrics, holdoutMetrics, strategyId, canonicalCode, folds, costs } = outcome.value;
+  const p = protocol.value;
+  // the same verdict the loop gives: one function
+  const assessed = assessBacktest(metrics);
+  const costNote =
+    costs.setBy === 'strategy'
+      ? `the strategy sets its own costs (fee ${costs.feeRatio}, tax ${costs.taxRatio}): honoured here for a FinLab port, but the loop rejects a strategy that sets feeRatio or taxRatio — the run sets costs`
+      : null;
   if (json) {
-    io.stdout.write(`${JSON.stringify({ ok: true, strategyId, level: level.level, metrics, holdoutMetrics, canonicalCode, sanity: sane.isErr() ? sane.error.message : null })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({
+        ok: true,
+        strategyId,
+        level: assessed.isOk() ? assessed.value.level : 0,
+        metrics,
+        folds,
+        score: robustScore(folds),
+        holdoutStart: p.holdoutStart,
+        holdoutMetrics,
+        costs,
+        suspicious: assessed.isOk() ? assessed.value.suspicious : [],
+        error: assessed.isErr() ? assessed.error.message : null,
+        note: costNote,
+        canonicalCode,
+      })}\n`,
+    );
     return 0;
   }
   const lines = [
     `${file}: strategy ${strategyId} on ${market.value.description.name}`,
-    ...metricLines(settings.backtest.holdoutStart ? `in-sample (before ${settings.backtest.holdoutStart}):` : 'whole period:', metrics),
-    ...(holdoutMetrics ? metricLines(`holdout (from ${settings.backtest.holdoutStart}):`, holdoutMetrics) : []),
-    `level ${level.level}: ${level.reason}`,
+    ...metricLines(p.holdoutStart === null ? 'whole period (no holdout):' : `in-sample (${p.inSampleStart} … ${p.inSampleEnd}):`, metrics),
+    `  folds: ${folds.map((f) => `${f.start}…${f.end} ${fmt(f.sharpe, 2)}`).join(' | ')}   robust score ${fmt(robustScore(folds))}`,
+    ...(holdoutMetrics ? metricLines(`holdout (from ${p.holdoutStart ?? ''}):`, holdoutMetrics) : []),
+    `costs: fee ${costs.feeRatio} per side, tax ${costs.taxRatio} on sells (${costs.setBy === 'run' ? 'the run’s' : 'the strategy’s own'})`,
   ];
-  if (sane.isErr()) lines.push(`warning: ${sane.error.message} — the loop would reject this result`);
+  if (assessed.isErr()) lines.push(`level 0: ${assessed.error.message} — the loop stores this as a calculation failure`);
+  else {
+    lines.push(`level ${assessed.value.level}: ${assessed.value.reason}`);
+    for (const flag of assessed.value.suspicious) lines.push(`suspicious: ${flag} — kept, and flagged in the loop too`);
+  }
+  if (costNote !== null) lines.push(`note: ${costNote}`);
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { LEVEL_NAMES, type IterationRecord } from '@alphaloop/domain';
+import { championLines, loadRunReport, protocolLine, type RunReport } from '../run-report.js';
 import type { Storage } from '@alphaloop/adapter-storage-kysely';
 import { openDatabase } from '../app.js';
 import type { MainIo } from '../main.js';
@@ -44,9 +45,14 @@ export function runsCommand(settings: Settings, io: MainIo, json: boolean): Prom
 }
 
 export function historyLine(r: IterationRecord): string {
-  const outcome = r.error ? `${r.error.category}: ${r.error.message.split('\n')[0] ?? ''}` : `Sharpe ${fmt(r.metrics.sharpe)}  return ${fmt(r.metrics.totalReturn)}  mdd ${fmt(r.metrics.maxDrawdown)}`;
+  const outcome = r.error
+    ? `${r.error.category}: ${r.error.message.split('\n')[0] ?? ''}`
+    : `Sharpe ${fmt(r.metrics.sharpe)}  score ${fmt(r.evidence?.score ?? null)}  return ${fmt(r.metrics.totalReturn)}  mdd ${fmt(r.metrics.maxDrawdown)}`;
   const lineage = r.mutationOperator ? ` ${r.mutationOperator}` : '';
-  return `#${String(r.iteration).padEnd(5)} ${r.source.padEnd(12)} L${r.level} ${LEVEL_NAMES[r.level].padEnd(13)} ${r.championUpdated ? '★' : ' '} ${outcome}${lineage}`;
+  const flags = (r.evidence?.suspicious.length ?? 0) > 0 ? ' SUSPICIOUS' : '';
+  const holdout = r.holdoutMetrics === null ? '' : `  [holdout Sharpe ${fmt(r.holdoutMetrics.sharpe)}]`;
+  const decision = r.championDecision === null ? '' : `\n        ${r.championDecision.replace ? 'promoted' : 'not promoted'}: ${r.championDecision.reasons.join('; ')}`;
+  return `#${String(r.iteration).padEnd(5)} ${r.source.padEnd(12)} L${r.level} ${LEVEL_NAMES[r.level].padEnd(13)} ${r.championUpdated ? '★' : ' '} ${outcome}${lineage}${flags}${holdout}${decision}`;
 }
 
 /** `alphaloop history`: the newest iterations of a run, oldest first. */
@@ -63,21 +69,40 @@ export function historyCommand(settings: Settings, io: MainIo, options: { readon
     }
     if (records.value.length === 0) io.stdout.write(`run '${settings.run}' has no iterations\n`);
     for (const record of records.value) io.stdout.write(`${historyLine(record)}\n`);
+    const report = await loadRunReport(storage, settings.run);
+    if (report.isErr()) {
+      io.stderr.write(`alphaloop: ${report.error.message}\n`);
+      return 1;
+    }
+    if (records.value.length > 0) io.stdout.write(`\n${reportText(report.value)}`);
     return 0;
   });
 }
 
-/** `alphaloop champion`: the run's champion with metrics, or only its code. */
+/** The protocol, the trial count and the champion block shared by `history` and `champion`. */
+function reportText(report: RunReport): string {
+  const lines = [
+    ...(report.protocol === null ? ['Protocol: none stored (the run began before protocols were kept)'] : [protocolLine(report.protocol)]),
+    `Trials: ${report.trials} distinct strategies measured in ${report.iterations} iterations`,
+    ...championLines(report),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `alphaloop champion`: the run's champion with its evidence (folds, holdout and its looks, PSR/DSR, PBO), or only its code. */
 export function championCommand(settings: Settings, io: MainIo, options: { readonly json: boolean; readonly codeOnly: boolean }): Promise<number> {
   return withStorage(settings, io, async (storage) => {
-    const champion = await storage.champions.get(settings.run);
-    if (champion.isErr()) {
-      io.stderr.write(`alphaloop: ${champion.error.message}\n`);
+    const loaded = await loadRunReport(storage, settings.run);
+    if (loaded.isErr()) {
+      io.stderr.write(`alphaloop: ${loaded.error.message}\n`);
       return 1;
     }
-    const c = champion.value;
+    const report = loaded.value;
+    const c = report.champion;
     if (options.json) {
-      io.stdout.write(`${JSON.stringify(c)}\n`);
+      io.stdout.write(
+        `${JSON.stringify(c === null ? null : { ...c, holdoutLooks: report.holdoutLooks, trials: report.trials, significance: report.significance, validation: report.validation, protocol: report.protocol })}\n`,
+      );
       return 0;
     }
     if (c === null) {
@@ -88,16 +113,7 @@ export function championCommand(settings: Settings, io: MainIo, options: { reado
       io.stdout.write(c.code.endsWith('\n') ? c.code : `${c.code}\n`);
       return 0;
     }
-    const m = c.metrics;
-    io.stdout.write(
-      [
-        `champion of run '${settings.run}': ${c.strategyId} (iteration ${c.iteration}, ${c.source}, version ${c.version})`,
-        `Sharpe ${fmt(m.sharpe)}  total return ${fmt(m.totalReturn)}  CAGR ${fmt(m.cagr)}  max drawdown ${fmt(m.maxDrawdown)}  Calmar ${fmt(m.calmar)}`,
-        '',
-        c.code,
-        '',
-      ].join('\n'),
-    );
+    io.stdout.write(`champion of run '${settings.run}'\n${reportText(report)}\n${c.code}\n`);
     return 0;
   });
 }

@@ -3,6 +3,10 @@ import type { Champion } from '@alphaloop/domain';
 import { openApp } from '../app.js';
 import { syntheticBenchmarks } from '../benchmarks-cache.js';
 import { iterationLine, summaryText, type OutputStream } from '../progress.js';
+import { holdoutLine } from '../protocol.js';
+import { loadRunReport } from '../run-report.js';
+import { ORACLE_SOURCE } from '@alphaloop/adapter-market-data';
+import type { BacktestPort } from '@alphaloop/ports';
 import type { Settings } from '../settings.js';
 import type { LoggerPort } from '@alphaloop/ports';
 
@@ -23,11 +27,17 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
   const opened = await openApp(settings, logger);
   if (opened.isErr()) {
     io.stderr.write(`alphaloop: ${opened.error.message}\n`);
-    return 1;
+    return opened.error.exitCode;
   }
   const app = opened.value;
   const description = app.market.description;
   say(`market: ${description.name}; ${description.symbolCount} symbols × ${description.dateCount} days (${description.startDate} … ${description.endDate})`);
+  // the holdout is said at every start, and loudly when there is none
+  const holdoutText = holdoutLine(app.protocol, description.endDate);
+  if (app.protocol.holdoutStart === null) io.stderr.write(`alphaloop: WARNING ${holdoutText}\n`);
+  else say(holdoutText);
+  say(`in-sample ${app.protocol.inSampleStart} … ${app.protocol.inSampleEnd} in ${app.protocol.folds} folds; every strategy pays fee ${(app.protocol.feeRatio * 100).toFixed(4)}% per side and tax ${(app.protocol.taxRatio * 100).toFixed(2)}% on sells`);
+  if (app.adoptedProtocol) say(`note: run '${settings.run}' began before protocols were stored; from now on it keeps this one`);
   if (!app.llm.configured) say('no LLM configured: every iteration uses factor-graph search (set --llm provider:model to use one).');
   else say(`LLM: ${app.llm.model} (innovation rate ${settings.innovationRate}%)`);
 
@@ -71,6 +81,8 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
           code: record.strategyCode ?? '',
           source: record.source,
           metrics: record.metrics,
+          evidence: record.evidence,
+          holdout: record.holdoutMetrics,
           iteration: record.iteration,
           version: (champion?.version ?? 0) + 1,
         };
@@ -89,13 +101,32 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
       onEvent,
     });
     const benchmarks = syntheticBenchmarks(app.market, settings.cacheDir);
-    const extra = benchmarks ? { oracleSharpe: benchmarks.oracle.sharpe, templateSharpe: benchmarks.template.sharpe } : {};
-    if (io.json) emit({ type: 'finished', summary, ...extra });
-    else io.stdout.write(summaryText(summary, extra));
+    const oracle = app.market.metadata.synthetic === null || app.protocol.holdoutStart === null ? null : await oracleOnHoldout(app.backtest);
+    const report = await loadRunReport(app.storage, settings.run);
+    if (report.isErr()) logger.warn('could not read the run for its report', { error: report.error.message });
+    const extra = {
+      ...(benchmarks ? { templateSharpe: benchmarks.template.sharpe } : {}),
+      oracleHoldoutSharpe: oracle?.holdout ?? null,
+      oracleInSampleSharpe: oracle?.inSample ?? null,
+    };
+    const reportValue = report.isOk() ? report.value : undefined;
+    const ratio =
+      summary.champion?.holdout?.sharpe != null && extra.oracleHoldoutSharpe !== null ? summary.champion.holdout.sharpe / extra.oracleHoldoutSharpe : null;
+    if (io.json) emit({ type: 'finished', summary, ...extra, plantedEdgeRatio: ratio, report: reportValue ?? null });
+    else io.stdout.write(summaryText(summary, { ...extra, ...(reportValue === undefined ? {} : { report: reportValue }) }));
     return summary.stopReason === 'storage_failed' ? 1 : 0;
   } finally {
     removeHandler();
     await Promise.all(ledgerWrites);
     await app.close();
   }
+}
+
+/**
+ * The oracle strategy (built on the synthetic market's planted effects) under the run's protocol: a yardstick for
+ * the planted-edge ratio, not a candidate — it never enters the run's records or trials.
+ */
+async function oracleOnHoldout(backtest: BacktestPort): Promise<{ inSample: number | null; holdout: number | null } | null> {
+  const outcome = await backtest.run({ code: ORACLE_SOURCE, holdout: true });
+  return outcome.isOk() ? { inSample: outcome.value.metrics.sharpe, holdout: outcome.value.holdoutMetrics?.sharpe ?? null } : null;
 }

@@ -1,5 +1,5 @@
 import { classify } from '@alphaloop/domain';
-import { backtestGraph, toStrategyMetrics } from '@alphaloop/engine';
+import { backtestGraph, isoDate, toStrategyMetrics } from '@alphaloop/engine';
 import { describeBacktestContract } from '@alphaloop/ports/contracts';
 import { compileStrategy, MUTATION_OPERATORS, mutate, seededRandom, templateStrategy, type CompiledStrategy } from '@alphaloop/strategy';
 import fc from 'fast-check';
@@ -22,14 +22,15 @@ describeBacktestContract('InProcessBacktest', () =>
 describe('InProcessBacktest', () => {
   const backtest = new InProcessBacktest({ market: small.market, context: small.context, options: { holdoutStart: '2020-08-03' } });
 
-  it('returns the strategy id, the canonical code and in-sample and holdout metrics', async () => {
-    const outcome = (await backtest.run({ code: STRATEGIES.breakout }))._unsafeUnwrap();
+  it('returns the strategy id, the canonical code and in-sample metrics, and the holdout only when asked', async () => {
+    expect((await backtest.run({ code: STRATEGIES.breakout }))._unsafeUnwrap().holdoutMetrics).toBeNull();
+    const outcome = (await backtest.run({ code: STRATEGIES.breakout, holdout: true }))._unsafeUnwrap();
     const compiled = compileStrategy(STRATEGIES.breakout, small.context)._unsafeUnwrap();
     expect(outcome.strategyId).toBe(compiled.strategyId);
     expect(outcome.canonicalCode).toBe(compiled.canonicalSource);
     expect(outcome.metrics.trades).toBeGreaterThan(0);
     expect(outcome.holdoutMetrics?.trades).toBeGreaterThan(0);
-    const recompiled = (await backtest.run({ code: outcome.canonicalCode }))._unsafeUnwrap();
+    const recompiled = (await backtest.run({ code: outcome.canonicalCode, holdout: true }))._unsafeUnwrap();
     expect(recompiled).toEqual(outcome);
   });
 
@@ -37,9 +38,66 @@ describe('InProcessBacktest', () => {
     const compiled = compileStrategy(STRATEGIES.revenue, small.context)._unsafeUnwrap();
     const engine = backtestGraph(compiled.graph, small.market, { riskFreeRate: 0.02, splitDate: 18_477 })._unsafeUnwrap().statistics;
     const split = new InProcessBacktest({ market: small.market, context: small.context, options: { holdoutStart: 18_477 } });
-    const outcome = (await split.run({ code: STRATEGIES.revenue }))._unsafeUnwrap();
+    const outcome = (await split.run({ code: STRATEGIES.revenue, holdout: true }))._unsafeUnwrap();
     expect(outcome.metrics).toEqual(toStrategyMetrics(engine.inSample));
     expect(outcome.holdoutMetrics).toEqual(toStrategyMetrics(engine.holdout ?? engine.full));
+  });
+
+  it('cuts the in-sample calendar into contiguous folds and aligns the returns on it', async () => {
+    const compiled = compileStrategy(STRATEGIES.momentum, small.context)._unsafeUnwrap();
+    const split = new InProcessBacktest({ market: small.market, context: small.context, options: { holdoutStart: 18_477, folds: 3 } });
+    const outcome = (await split.run({ code: STRATEGIES.momentum, dailyReturns: true }))._unsafeUnwrap();
+    const { result } = backtestGraph(compiled.graph, small.market, { riskFreeRate: 0.02, splitDate: 18_477 })._unsafeUnwrap();
+    const calendar = small.market.prices.close.dates;
+    const k = calendar.findIndex((d) => d >= 18_477);
+    expect(outcome.folds).toHaveLength(3);
+    expect(outcome.folds[0]?.start).toBe(isoDate(calendar[1] as number));
+    expect(outcome.folds[2]?.end).toBe(isoDate(calendar[k - 1] as number));
+    expect(outcome.dailyReturns).toHaveLength(k - 1);
+    const curveReturn = new Map<number, number>();
+    for (let i = 1; i < result.dates.length; i++) curveReturn.set(result.dates[i] as number, result.returns[i] as number);
+    for (let c = 1; c < k; c++) expect(outcome.dailyReturns?.[c - 1]).toBe(curveReturn.get(calendar[c] as number) ?? 0);
+    const rf = 1.02 ** (1 / 252) - 1;
+    for (const fold of outcome.folds) {
+      const inFold = [...curveReturn].filter(([d]) => isoDate(d) >= fold.start && isoDate(d) <= fold.end).map(([, r]) => r - rf);
+      const mean = inFold.reduce((a, b) => a + b, 0) / inFold.length;
+      const sd = Math.sqrt(inFold.reduce((a, b) => a + (b - mean) ** 2, 0) / (inFold.length - 1));
+      if (fold.sharpe === null) expect(inFold.length < 2 || sd === 0).toBe(true);
+      else expect(fold.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(252), 10);
+    }
+    // the profile is per day: its Sharpe times √252 is the in-sample Sharpe
+    expect((outcome.profile?.sharpe ?? 0) * Math.sqrt(252)).toBeCloseTo(outcome.metrics.sharpe ?? Number.NaN, 10);
+    // one return per calendar month of the in-sample period
+    const months = new Set(Array.from(calendar.slice(1, k), (d) => isoDate(d).slice(0, 7)));
+    expect(outcome.monthlyReturns).toHaveLength(months.size);
+  });
+
+  it('charges the run’s costs and refuses a strategy that sets its own; honours it when costs are the strategy’s', async () => {
+    const cheap = "const close = data.get('price:close');\nreturn sim(close.pctChange(1).isSmallest(3), { resample: 'D', feeRatio: 0, taxRatio: 0 });";
+    const error = (await backtest.run({ code: cheap }))._unsafeUnwrapErr();
+    expect(error.kind).toBe('backtest_invalid_strategy');
+    expect(error.message).toMatch(/^2:\d+: 'feeRatio' is set by the run/);
+    const ported = new InProcessBacktest({ market: small.market, context: small.context, options: { costs: 'strategy' } });
+    const own = (await ported.run({ code: cheap }))._unsafeUnwrap();
+    expect(own.costs).toEqual({ feeRatio: 0, taxRatio: 0, setBy: 'strategy' });
+    const dear = "const close = data.get('price:close');\nreturn sim(close.pctChange(1).isSmallest(3), { resample: 'D' });";
+    const runFree = new InProcessBacktest({ market: small.market, context: small.context, options: { feeRatio: 0, taxRatio: 0 } });
+    const free = (await runFree.run({ code: dear }))._unsafeUnwrap();
+    expect(free.costs).toEqual({ feeRatio: 0, taxRatio: 0, setBy: 'run' });
+    expect(free.metrics).toEqual(own.metrics);
+    const defaults = (await ported.run({ code: dear }))._unsafeUnwrap();
+    expect(defaults.costs).toEqual({ feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' });
+    expect(defaults.metrics.totalReturn as number).toBeLessThan(free.metrics.totalReturn as number);
+  });
+
+  it('does not measure a strategy again that the run has measured', async () => {
+    const first = (await backtest.run({ code: STRATEGIES.momentum }))._unsafeUnwrap();
+    const again = (await backtest.run({ code: STRATEGIES.momentum, measured: new Set([first.strategyId]) }))._unsafeUnwrapErr();
+    expect(again).toEqual({
+      kind: 'backtest_duplicate',
+      strategyId: first.strategyId,
+      message: `strategy ${first.strategyId} was already measured in this run and is not measured again: write a different strategy`,
+    });
   });
 
   it('has no holdout metrics without a split date, and honours the risk-free rate', async () => {
@@ -101,7 +159,8 @@ describe('InProcessBacktest', () => {
 describe('every strategy the strategy package validates backtests', () => {
   it('random well-typed strategies of the strategy package’s generator (property)', async () => {
     const full = marketFor(TEST_FIELDS, { dates: 320, symbols: 8, seed: 5 });
-    const backtest = new InProcessBacktest({ market: full.market, context: full.context, options: { holdoutStart: '2020-09-01' } });
+    // the generator writes fee and tax options too: costs are the strategy's here (under the run's they do not compile)
+    const backtest = new InProcessBacktest({ market: full.market, context: full.context, options: { holdoutStart: '2020-09-01', costs: 'strategy' } });
     await fc.assert(
       fc.asyncProperty(arbitraryStrategy, async (code) => {
         const outcome = await backtest.run({ code });

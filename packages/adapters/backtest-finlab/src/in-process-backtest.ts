@@ -4,7 +4,7 @@ import { errAsync, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { fromException } from './errors.js';
 import type { BacktestConfigError } from './options.js';
 import { backtestMetrics, compileForBacktest, guardMemory } from './pipeline.js';
-import { construct, outcomeOf, setupOrThrow, type BacktestInit, type Setup } from './setup.js';
+import { askOf, construct, outcomeOf, refuseMeasured, runSettingsOf, setupOrThrow, type BacktestInit, type Setup } from './setup.js';
 
 /**
  * The backtest port in the calling thread: compile → memory guard → evaluate → sim → metrics. No worker and
@@ -28,9 +28,9 @@ export class InProcessBacktest implements BacktestPort {
   run(request: BacktestRequest): ResultAsync<BacktestOutcome, BacktestError> {
     try {
       const { market, context, options } = this.setup;
-      const result = compileForBacktest(request.code, context).andThen((compiled) =>
+      const result = compileForBacktest(request.code, context).andThen((compiled) => refuseMeasured(compiled, request)).andThen((compiled) =>
         guardMemory(compiled.graph, market.rows, market.cols, options.memoryLimitMb)
-          .andThen(() => backtestMetrics(compiled.graph, market, options, this.pool))
+          .andThen(() => backtestMetrics(compiled.graph, market, runSettingsOf(options), askOf(request), this.pool))
           .map((metrics) => outcomeOf(compiled, metrics)),
       );
       return result.isOk() ? okAsync(result.value) : errAsync(result.error);

@@ -5,7 +5,7 @@ import { DEFAULT_BACKTEST_OPTIONS, parseHoldoutStart, resolveBacktestOptions } f
 describe('resolveBacktestOptions', () => {
   it('fills in the defaults', () => {
     expect(resolveBacktestOptions()._unsafeUnwrap()).toEqual({ ...DEFAULT_BACKTEST_OPTIONS, holdoutStart: null });
-    expect(DEFAULT_BACKTEST_OPTIONS).toMatchObject({ timeoutMs: 30_000, memoryLimitMb: 1024, workers: 1, riskFreeRate: 0.02 });
+    expect(DEFAULT_BACKTEST_OPTIONS).toMatchObject({ timeoutMs: 30_000, memoryLimitMb: 1024, workers: 1, riskFreeRate: 0.02, feeRatio: 0.001425, taxRatio: 0.003, costs: 'run', folds: 4 });
   });
 
   it.each([
@@ -17,6 +17,14 @@ describe('resolveBacktestOptions', () => {
     [{ riskFreeRate: 2 }, 'riskFreeRate'],
     [{ startupTimeoutMs: 0 }, 'startupTimeoutMs'],
     [{ holdoutStart: '2024-02-30' }, 'holdoutStart'],
+    [{ feeRatio: -0.001 }, 'feeRatio'],
+    [{ feeRatio: 0.1 }, 'feeRatio'],
+    [{ taxRatio: Number.NaN }, 'taxRatio'],
+    [{ taxRatio: 0.051 }, 'taxRatio'],
+    [{ costs: 'llm' as 'run' }, 'costs'],
+    [{ folds: 0 }, 'folds'],
+    [{ folds: 2.5 }, 'folds'],
+    [{ folds: 21 }, 'folds'],
   ])('rejects %j naming the option', (options, name) => {
     const error = resolveBacktestOptions(options)._unsafeUnwrapErr();
     expect(error.kind).toBe('backtest_config_invalid');

@@ -19,6 +19,17 @@ export interface BacktestOptions {
   readonly riskFreeRate?: number;
   /** How long a worker may take to load before it counts as failed to start (worker mode only). */
   readonly startupTimeoutMs?: number;
+  /** Commission per buy and per sell (FinLab Taiwan: 0.1425 %). */
+  readonly feeRatio?: number;
+  /** Tax on sells (FinLab Taiwan: 0.3 %). */
+  readonly taxRatio?: number;
+  /**
+   * Who sets fee and tax. 'run' (default, the loop): the run's, and a strategy that writes `feeRatio` or `taxRatio`
+   * does not compile. 'strategy' (`alphaloop backtest` of a FinLab port): a strategy's own win, the run's fill in.
+   */
+  readonly costs?: 'run' | 'strategy';
+  /** Contiguous in-sample folds (default 4). */
+  readonly folds?: number;
 }
 
 export interface ResolvedBacktestOptions {
@@ -29,6 +40,10 @@ export interface ResolvedBacktestOptions {
   readonly holdoutStart: number | null;
   readonly riskFreeRate: number;
   readonly startupTimeoutMs: number;
+  readonly feeRatio: number;
+  readonly taxRatio: number;
+  readonly costs: 'run' | 'strategy';
+  readonly folds: number;
 }
 
 export const DEFAULT_BACKTEST_OPTIONS = {
@@ -37,6 +52,10 @@ export const DEFAULT_BACKTEST_OPTIONS = {
   workers: 1,
   riskFreeRate: 0.02,
   startupTimeoutMs: 60_000,
+  feeRatio: 0.001425,
+  taxRatio: 0.003,
+  costs: 'run',
+  folds: 4,
 } as const;
 
 /** A configuration mistake, found when the adapter is built (never during a run). */
@@ -59,7 +78,18 @@ export function resolveBacktestOptions(options: BacktestOptions = {}): Result<Re
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) return err(configError(`workers must be an integer from 1 to 64, got ${workers}`));
   if (!(Number.isFinite(riskFreeRate) && riskFreeRate > -1 && riskFreeRate < 1)) return err(configError(`riskFreeRate must be a fraction in (-1, 1), got ${riskFreeRate}`));
   if (!(Number.isFinite(startupTimeoutMs) && startupTimeoutMs > 0)) return err(configError(`startupTimeoutMs must be positive, got ${startupTimeoutMs}`));
-  return parseHoldoutStart(options.holdoutStart).map((holdoutStart) => ({ timeoutMs, memoryLimitMb, workers, holdoutStart, riskFreeRate, startupTimeoutMs }));
+  const feeRatio = options.feeRatio ?? DEFAULT_BACKTEST_OPTIONS.feeRatio;
+  const taxRatio = options.taxRatio ?? DEFAULT_BACKTEST_OPTIONS.taxRatio;
+  const costs = options.costs ?? DEFAULT_BACKTEST_OPTIONS.costs;
+  const folds = options.folds ?? DEFAULT_BACKTEST_OPTIONS.folds;
+  // the bounds of the strategy language's own feeRatio / taxRatio options
+  if (!(Number.isFinite(feeRatio) && feeRatio >= 0 && feeRatio <= 0.05)) return err(configError(`feeRatio must be a fraction in [0, 0.05] (0.001425 = 0.1425 %), got ${feeRatio}`));
+  if (!(Number.isFinite(taxRatio) && taxRatio >= 0 && taxRatio <= 0.05)) return err(configError(`taxRatio must be a fraction in [0, 0.05] (0.003 = 0.3 %), got ${taxRatio}`));
+  if (costs !== 'run' && costs !== 'strategy') return err(configError(`costs must be 'run' or 'strategy', got ${String(costs)}`));
+  if (!(Number.isInteger(folds) && folds >= 1 && folds <= 20)) return err(configError(`folds must be an integer from 1 to 20, got ${folds}`));
+  return parseHoldoutStart(options.holdoutStart).map((holdoutStart) => ({
+    timeoutMs, memoryLimitMb, workers, holdoutStart, riskFreeRate, startupTimeoutMs, feeRatio, taxRatio, costs, folds,
+  }));
 }
 
 /** An epoch day (integer) or an ISO date `YYYY-MM-DD` that names a real calendar day. */

@@ -1,10 +1,10 @@
 import type { MarketFrames } from '@alphaloop/engine';
-import type { BacktestOutcome } from '@alphaloop/ports';
+import type { BacktestError, BacktestOutcome, BacktestRequest } from '@alphaloop/ports';
 import type { CompileContext, CompiledStrategy } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { prepareMarket, type PreparedMarket } from './market.js';
 import { resolveBacktestOptions, type BacktestConfigError, type BacktestOptions, type ResolvedBacktestOptions } from './options.js';
-import type { BacktestMetrics } from './pipeline.js';
+import type { BacktestAsk, BacktestMetrics, RunSettings } from './pipeline.js';
 
 /** What a backtest adapter is built from. */
 export interface BacktestInit {
@@ -26,7 +26,12 @@ export interface Setup {
 
 export function setupOf(init: BacktestInit): Result<Setup, BacktestConfigError> {
   return resolveBacktestOptions(init.options).andThen((options) =>
-    prepareMarket(init.market, init.context).map((market) => ({ market, context: init.context, options })),
+    prepareMarket(init.market, init.context).map((market) => ({
+      market,
+      // under the run's costs a strategy that writes its own does not compile (with its line and column)
+      context: { ...init.context, runSetsCosts: options.costs === 'run' },
+      options,
+    })),
   );
 }
 
@@ -54,11 +59,34 @@ export function construct<T>(build: () => T): Result<T, BacktestConfigError> {
   }
 }
 
-export function outcomeOf(compiled: CompiledStrategy, metrics: BacktestMetrics): BacktestOutcome {
+export function outcomeOf(compiled: CompiledStrategy, measured: BacktestMetrics): BacktestOutcome {
   return {
     strategyId: compiled.strategyId,
     canonicalCode: compiled.canonicalSource,
-    metrics: metrics.metrics,
-    holdoutMetrics: metrics.holdoutMetrics,
+    metrics: measured.metrics,
+    folds: measured.folds,
+    profile: measured.profile,
+    monthlyReturns: measured.monthlyReturns,
+    holdoutMetrics: measured.holdoutMetrics,
+    dailyReturns: measured.dailyReturns,
+    costs: measured.costs,
   };
 }
+
+/** The run settings a backtest needs from the resolved options. */
+export function runSettingsOf(options: ResolvedBacktestOptions): RunSettings {
+  const { riskFreeRate, holdoutStart, folds, feeRatio, taxRatio, costs } = options;
+  return { riskFreeRate, holdoutStart, folds, feeRatio, taxRatio, costs };
+}
+
+/** `backtest_duplicate` when the request names the compiled strategy among those already measured. */
+export function refuseMeasured(compiled: CompiledStrategy, request: BacktestRequest): Result<CompiledStrategy, BacktestError> {
+  if (request.measured?.has(compiled.strategyId) !== true) return ok(compiled);
+  return err({
+    kind: 'backtest_duplicate',
+    strategyId: compiled.strategyId,
+    message: `strategy ${compiled.strategyId} was already measured in this run and is not measured again: write a different strategy`,
+  });
+}
+
+export const askOf = (request: BacktestRequest): BacktestAsk => ({ holdout: request.holdout === true, dailyReturns: request.dailyReturns === true });

@@ -47,7 +47,8 @@ describe('WorkerBacktest', () => {
 
   it('gives the in-process results for random strategies of the strategy package’s generator, run concurrently', async () => {
     const full = marketFor(TEST_FIELDS, { dates: 320, symbols: 6, seed: 9 }); // the generator's windows go up to 300
-    const init = { market: full.market, context: full.context, options: { holdoutStart: '2020-06-01', workers: 2 } };
+    // the generator writes fee and tax options too: costs are the strategy's here
+    const init = { market: full.market, context: full.context, options: { holdoutStart: '2020-06-01', workers: 2, costs: 'strategy' as const } };
     const inWorkers = build(init);
     const inProcess = new InProcessBacktest(init);
     const codes = fc.sample(arbitraryStrategy, { numRuns: 12, seed: 77 });

@@ -5,7 +5,7 @@ import { fromException, internalError, outOfMemory, timedOut } from './errors.js
 import { shareMarket, sharedBytes } from './market.js';
 import type { BacktestConfigError } from './options.js';
 import { compileForBacktest, guardMemory, type BacktestMetrics } from './pipeline.js';
-import { construct, outcomeOf, setupOrThrow, type BacktestInit, type Setup } from './setup.js';
+import { askOf, construct, outcomeOf, refuseMeasured, runSettingsOf, setupOrThrow, type BacktestInit, type Setup } from './setup.js';
 import type { JobResult, WorkerInit, WorkerJob, WorkerReply, WorkerRequest } from './worker/protocol.js';
 
 /**
@@ -103,8 +103,7 @@ export class WorkerBacktest implements BacktestPort {
     const { options } = this.setup;
     this.init = {
       market: shareMarket(this.setup.market),
-      riskFreeRate: options.riskFreeRate,
-      holdoutStart: options.holdoutStart,
+      settings: runSettingsOf(options),
       testHooks: init.testHooks === true,
     };
     this.ensureWorkers();
@@ -176,11 +175,11 @@ export class WorkerBacktest implements BacktestPort {
     try {
       if (this.closed) return err(internalError('the backtest adapter is closed'));
       const { market, context, options } = this.setup;
-      const compiled = compileForBacktest(request.code, context);
+      const compiled = compileForBacktest(request.code, context).andThen((c) => refuseMeasured(c, request));
       if (compiled.isErr()) return err(compiled.error);
       const guard = guardMemory(compiled.value.graph, market.rows, market.cols, options.memoryLimitMb);
       if (guard.isErr()) return err(guard.error);
-      const metrics = await this.submit({ type: 'run', graph: compiled.value.graph });
+      const metrics = await this.submit({ type: 'run', graph: compiled.value.graph, ask: askOf(request) });
       return metrics.map((m) => outcomeOf(compiled.value, m));
     } catch (e) {
       return err(fromException(e, 'backtest'));

@@ -2,6 +2,7 @@ import type { FieldDescription, MarketDataDescription } from '@alphaloop/ports';
 import {
   DEFAULT_SIM_OPTIONS,
   OPERATION_CATALOGUE,
+  RUN_COST_OPTIONS,
   SIM_OPTION_SPECS,
   type OperationCategory,
   type OperationSpec,
@@ -91,7 +92,12 @@ function simOptionLine(spec: SimOptionSpec): string {
 }
 
 export function simOptionsSection(): string {
-  return ['## sim(position, { … }) options (all optional)', ...SIM_OPTION_SPECS.map(simOptionLine)].join('\n');
+  const runCosts = RUN_COST_OPTIONS as readonly string[];
+  return [
+    '## sim(position, { … }) options (all optional)',
+    ...SIM_OPTION_SPECS.filter((spec) => !runCosts.includes(spec.name)).map(simOptionLine),
+    `The run sets what trading costs (${RUN_COST_OPTIONS.join(', ')}): every strategy pays the same fees and tax, and a strategy that writes them is rejected.`,
+  ].join('\n');
 }
 
 const GRAMMAR = `You write equity trading strategies for alphaloop in a small, safe subset of JavaScript.

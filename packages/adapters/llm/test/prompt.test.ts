@@ -2,7 +2,7 @@ import { EMPTY_METRICS, metricsFrom, type IterationRecord } from '@alphaloop/dom
 import type { FieldDescription, MarketDataDescription } from '@alphaloop/ports';
 import { sampleChampion, sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
 import { TEST_MARKET } from '@alphaloop/ports/test-doubles';
-import { OPERATION_CATALOGUE, SIM_OPTION_SPECS } from '@alphaloop/strategy';
+import { OPERATION_CATALOGUE, RUN_COST_OPTIONS, SIM_OPTION_SPECS } from '@alphaloop/strategy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildStrategyPrompt, compilerValidator, DEFAULT_PROMPT_MAX_CHARS, extractStrategyCode, fieldsSection, promptLength } from '../src/index.js';
@@ -25,7 +25,12 @@ describe('buildStrategyPrompt', () => {
       if (spec.kind === 'method') expect(prompt.system).toContain(spec.source);
       for (const operator of spec.operators ?? []) expect(prompt.system).toContain(operator);
     }
-    for (const option of SIM_OPTION_SPECS) expect(prompt.system).toContain(`- ${option.name}:`);
+    for (const option of SIM_OPTION_SPECS) {
+      // the run sets the costs: the model is told so, and not offered them as options
+      if ((RUN_COST_OPTIONS as readonly string[]).includes(option.name)) expect(prompt.system).not.toContain(`- ${option.name}:`);
+      else expect(prompt.system).toContain(`- ${option.name}:`);
+    }
+    expect(prompt.system).toContain('The run sets what trading costs (feeRatio, taxRatio)');
     expect(prompt.system).toContain(`1…${TEST_MARKET.dateCount}`); // bounds from the loaded data
   });
 
@@ -132,3 +137,12 @@ describe('buildStrategyPrompt', () => {
     expect(promptLength(built)).toBeLessThanOrEqual(DEFAULT_PROMPT_MAX_CHARS);
   });
 });
+
+describe('compilerValidator', () => {
+  it('refuses a reply that sets its own costs, telling the model that the run sets them', () => {
+    const cheap = "const close = data.get('price:close');\nreturn sim(close.isLargest(5), { feeRatio: 0 });";
+    expect(compilerValidator(cheap, TEST_MARKET)._unsafeUnwrapErr()).toMatch(/^2:\d+: 'feeRatio' is set by the run, not by the strategy.* — remove feeRatio from the sim options$/);
+    expect(compilerValidator("const close = data.get('price:close');\nreturn sim(close.isLargest(5), { resample: 'M' });", TEST_MARKET).isOk()).toBe(true);
+  });
+});
+

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ResultAsync } from 'neverthrow';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { BacktestOutcome, StorageError } from '@alphaloop/ports';
-import { decodeMetricsOrNull, fromStoredJson, toStoredJson } from './record-codec.js';
+import { decodeOutcome, encodeOutcome, fromStoredJson, toStoredJson } from './record-codec.js';
 import type { Database } from './schema.js';
 import { toStorageError, type StorageLocation } from './storage-errors.js';
 
@@ -27,16 +27,6 @@ export function canonicalJson(value: unknown): string {
 
 export const optionsHash = (simOptions: unknown): string => createHash('sha256').update(canonicalJson(simOptions)).digest('hex');
 
-function decodeOutcome(value: unknown): BacktestOutcome | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const o = value as Record<string, unknown>;
-  if (typeof o.strategyId !== 'string' || typeof o.canonicalCode !== 'string') return null;
-  const metrics = decodeMetricsOrNull(o.metrics);
-  const holdout = o.holdoutMetrics === null ? null : decodeMetricsOrNull(o.holdoutMetrics);
-  if (metrics === null || (o.holdoutMetrics !== null && holdout === null)) return null;
-  return { strategyId: o.strategyId, canonicalCode: o.canonicalCode, metrics, holdoutMetrics: holdout };
-}
-
 /** Backtest results keyed by (strategy id, data version, simulation options). */
 export class KyselyBacktestCache {
   constructor(
@@ -44,7 +34,10 @@ export class KyselyBacktestCache {
     private readonly location: StorageLocation,
   ) {}
 
-  /** The stored outcome, or `null` on a miss (a damaged entry counts as a miss). */
+  /**
+   * The stored outcome, or `null` on a miss. A damaged entry, or one stored before outcomes had folds, costs and
+   * daily returns, counts as a miss.
+   */
   get(key: BacktestCacheKey): ResultAsync<BacktestOutcome | null, StorageError> {
     const query = this.db
       .selectFrom('backtest_cache')
@@ -54,11 +47,14 @@ export class KyselyBacktestCache {
       .where('options_hash', '=', optionsHash(key.simOptions))
       .executeTakeFirst();
     return ResultAsync.fromPromise(query, (e) => toStorageError(e, this.location, `read the backtest cache for ${key.strategyId}`)).map((row) =>
-      row === undefined ? null : decodeOutcome(fromStoredJson(row.outcome)),
+      row === undefined ? null : decodeOutcome(fromStoredJson(row.outcome)).unwrapOr(null),
     );
   }
 
-  /** Stores an outcome; the first one stored for a key wins (results are deterministic). */
+  /**
+   * Stores an outcome; the first one stored for a key wins (results are deterministic) — except over an entry
+   * stored before outcomes had costs (and folds), which `get` counts as a miss: that one is replaced.
+   */
   put(key: BacktestCacheKey, outcome: BacktestOutcome): ResultAsync<void, StorageError> {
     const query = this.db
       .insertInto('backtest_cache')
@@ -67,9 +63,14 @@ export class KyselyBacktestCache {
         data_version: key.dataVersion,
         options_hash: optionsHash(key.simOptions),
         options: toStoredJson(JSON.parse(canonicalJson(key.simOptions)) as unknown),
-        outcome: toStoredJson(outcome),
+        outcome: toStoredJson(encodeOutcome(outcome)),
       })
-      .onConflict((oc) => oc.columns(['strategy_id', 'data_version', 'options_hash']).doNothing())
+      .onConflict((oc) =>
+        oc
+          .columns(['strategy_id', 'data_version', 'options_hash'])
+          .doUpdateSet({ outcome: (eb) => eb.ref('excluded.outcome') })
+          .where(sql<boolean>`not (backtest_cache.outcome ? 'costs' or backtest_cache.outcome ? '$alphaloopJson')`),
+      )
       .execute();
     return ResultAsync.fromPromise(query, (e) => toStorageError(e, this.location, `store a backtest result for ${key.strategyId}`)).map(() => undefined);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { decideChampion, metricsFrom } from '@alphaloop/domain';
+import { decideChampion, metricsFrom, type Champion } from '@alphaloop/domain';
 import { describePostgres, useThrowawayStorage } from '../test/pg-gate.js';
 import { spawnChild, type Child } from '../test/spawn.js';
 import { MULTI_PROCESS_MS } from '../test/timeouts.js';
@@ -35,8 +35,18 @@ describePostgres('PostgreSQL across OS processes', (url) => {
     const runId = `race-${randomUUID()}`;
     const sharpes = [1.0, 1.2, 1.45, 1.75];
     // the policy orders these challengers strictly: only the best beats all the others
-    const challenger = (s: number) => ({ level: 3 as const, metrics: metricsFrom({ sharpe: s, totalReturn: s / 2, cagr: s / 10, maxDrawdown: -0.2, calmar: s / 2 }), iteration: 9 });
-    const asChampion = (s: number) => ({ runId, strategyId: `racer-${s}`, code: '', source: 'factor_graph' as const, metrics: challenger(s).metrics, iteration: 0, version: 1 });
+    const challenger = (s: number) => ({ level: 3 as const, metrics: metricsFrom({ sharpe: s, totalReturn: s / 2, cagr: s / 10, maxDrawdown: -0.2, calmar: s / 2 }), score: s, iteration: 9 });
+    const asChampion = (s: number): Champion => ({
+      runId,
+      strategyId: `racer-${s}`,
+      code: '',
+      source: 'factor_graph',
+      metrics: challenger(s).metrics,
+      evidence: { folds: [], score: s, profile: null, monthlyReturns: [], suspicious: [] },
+      holdout: null,
+      iteration: 0,
+      version: 1,
+    });
     for (const a of sharpes) for (const b of sharpes) expect(decideChampion(asChampion(a), challenger(b)).replace).toBe(b > a);
 
     const children = sharpes.map((s) => spawnChild('champion-racer.ts', [runId, String(s), 'postgres', url, throwaway.schema()]));

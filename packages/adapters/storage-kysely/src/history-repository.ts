@@ -9,7 +9,7 @@ import type {
   HistoryRepository,
   StorageError,
 } from '@alphaloop/ports';
-import { decodeChampion, decodeRecord, fromStoredJson, isStorableText, storedJson, toStoredJson } from './record-codec.js';
+import { decodeChampion, decodeRecord, fromStoredJson, isStorableText, storable, storedJson, toStoredJson } from './record-codec.js';
 import type { Database } from './schema.js';
 import { toStorageError, type StorageLocation } from './storage-errors.js';
 
@@ -35,6 +35,8 @@ function checkChange(runId: string, expectedVersion: number, next: Champion): St
   if (next.runId !== runId) {
     return { kind: 'storage_failure', message: `invalid champion change: champion of run "${next.runId}" given for run "${runId}"` };
   }
+  const readable = storable(next, decodeChampion);
+  if (readable.isErr()) return { kind: 'storage_failure', message: `invalid champion change: ${readable.error} — it would be stored but could never be read back` };
   return null;
 }
 
@@ -93,6 +95,10 @@ function checkRecord(record: IterationRecord): StorageError | null {
   if (!Number.isInteger(record.iteration) || record.iteration < 0) {
     return { kind: 'storage_failure', message: `invalid record: iteration ${record.iteration} is not a whole number ≥ 0` };
   }
+  // JSON writes NaN and Infinity as null: a record with one where a number is required would be stored and then
+  // refused by every read of its run, so it is refused here instead, naming the field
+  const readable = storable(record, decodeRecord);
+  if (readable.isErr()) return { kind: 'storage_failure', message: `invalid record: ${readable.error} — it would be stored but could never be read back` };
   return null;
 }
 

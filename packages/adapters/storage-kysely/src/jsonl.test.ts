@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_START_MS } from '../test/timeouts.js';
 import { EMPTY_METRICS, metricsFrom, type IterationRecord } from '@alphaloop/domain';
 import type { HistoryRepository } from '@alphaloop/ports';
-import { sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
+import { sampleEvidence, sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
 import {
   categoryOf,
   exportRunJsonl,
@@ -68,9 +68,11 @@ describe("importing the original system's innovations.jsonl", () => {
       // the original wiped these metrics; execution_result kept them (and its NaN Calmar is missing)
       metrics: metricsFrom({ sharpe: 0.84, totalReturn: 0.51, maxDrawdown: -0.27 }),
       holdoutMetrics: null,
+      evidence: null,
       level: 1,
       error: null,
       championUpdated: false,
+      championDecision: null,
       feedbackUsed: 'Iteration 0: 首次迭代 — no previous history.',
       timings: { backtest: 12500 },
       llmUsage: null,
@@ -94,6 +96,8 @@ describe("importing the original system's innovations.jsonl", () => {
     });
     expect(byIteration.get(8)).toMatchObject({ level: 0, error: { category: 'timeout', step: 'backtest' }, metrics: EMPTY_METRICS });
     expect(byIteration.get(10)?.metrics).toEqual(metricsFrom({ sharpe: 0.61, totalReturn: null, maxDrawdown: -0.19, winRate: 0.55 }));
+    // the original kept no folds or policy reasons: every imported record has neither
+    for (const record of byIteration.values()) expect([record.evidence, record.championDecision]).toEqual([null, null]);
   });
 });
 
@@ -104,20 +108,38 @@ describe('JSONL export', () => {
       sampleRecord({ runId: source, iteration: 0 }),
       sampleFailureRecord({ runId: source, iteration: 1, feedbackUsed: 'NUL \u0000 and "quotes"\nnewline' }),
       sampleRecord({ runId: source, iteration: 2, strategyId: 'ffff0000', holdoutMetrics: metricsFrom({ sharpe: 0.1 }) }),
+      sampleRecord({
+        runId: source,
+        iteration: 3,
+        championUpdated: true,
+        evidence: sampleEvidence({ profile: null, suspicious: ['CAGR 1.4 above 1 — 請檢查資料'] }),
+        championDecision: { replace: true, rule: 'tie_break', reasons: ['equal score; drawdown -0.1000 shallower than -0.2000'] },
+      }),
     ];
     for (const r of records) (await storage.history.append(r))._unsafeUnwrap();
 
     const lines: string[] = [];
-    expect((await exportRunJsonl(storage.history, source, (line) => void lines.push(line), 2))._unsafeUnwrap()).toBe(3);
+    expect((await exportRunJsonl(storage.history, source, (line) => void lines.push(line), 2))._unsafeUnwrap()).toBe(4);
     expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
 
     const file = join(scratch, 'export.jsonl');
-    expect((await exportRunJsonlFile(storage.history, source, file))._unsafeUnwrap()).toBe(3);
+    expect((await exportRunJsonlFile(storage.history, source, file))._unsafeUnwrap()).toBe(4);
     expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
 
     const report = (await importJsonlFile(storage.history, file, { runId: 'export-copy' }))._unsafeUnwrap();
-    expect(report).toEqual({ lines: 3, imported: 3, alreadyPresent: 0, invalid: [] });
+    expect(report).toEqual({ lines: 4, imported: 4, alreadyPresent: 0, invalid: [] });
     expect(await all('export-copy')).toEqual(records.map((r) => ({ ...r, runId: 'export-copy' })));
+  });
+
+  it('imports our own lines exported before records had evidence and champion decisions (the keys absent) with both null', async () => {
+    const { evidence: _e, championDecision: _d, ...before } = sampleRecord({ runId: 'old-export', iteration: 0 });
+    const { evidence: _fe, championDecision: _fd, ...failedBefore } = sampleFailureRecord({ runId: 'old-export', iteration: 1 });
+    const report = (await importJsonl(storage.history, [JSON.stringify(before), JSON.stringify(failedBefore)], { runId: 'old-export-copy' }))._unsafeUnwrap();
+    expect(report).toEqual({ lines: 2, imported: 2, alreadyPresent: 0, invalid: [] });
+    expect(await all('old-export-copy')).toEqual([
+      { ...before, runId: 'old-export-copy', evidence: null, championDecision: null },
+      { ...failedBefore, runId: 'old-export-copy', evidence: null, championDecision: null },
+    ]);
   });
 
   it('accepts both formats in one file, detected per line', async () => {
@@ -185,5 +207,9 @@ describe('JSONL line parsing', () => {
     expect(parseJsonlLine(JSON.stringify(bad), 'r')._unsafeUnwrapErr()).toMatch(/record\.level is not one of 0, 1, 2, 3/);
     const { timings: _timings, ...missing } = sampleRecord();
     expect(parseJsonlLine(JSON.stringify(missing), 'r')._unsafeUnwrapErr()).toMatch(/record\.timings is missing/);
+    const badFold = { ...sampleRecord(), evidence: { ...sampleEvidence(), folds: [{ start: '2020-01-02', end: '2020-12-31', sharpe: 'high' }] } };
+    expect(parseJsonlLine(JSON.stringify(badFold), 'r')._unsafeUnwrapErr()).toMatch(/record\.evidence\.folds\[0\]\.sharpe is not a finite number/);
+    const badRule = { ...sampleRecord(), championDecision: { replace: true, rule: 'luck', reasons: [] } };
+    expect(parseJsonlLine(JSON.stringify(badRule), 'r')._unsafeUnwrapErr()).toMatch(/record\.championDecision\.rule is not one of first, relative, absolute, tie_break/);
   });
 });

@@ -180,9 +180,11 @@ export function fromOriginalRecord(value: unknown, runId: string): Result<Iterat
       winRate: num(m.win_rate),
     }),
     holdoutMetrics: null,
+    evidence: null, // the original kept no folds, score or return profile
     level,
     error: level === 0 ? originalError(execution, code) : null,
     championUpdated,
+    championDecision: null, // nor why its champion changed
     feedbackUsed: feedback ?? '',
     timings: executionTime !== null && executionTime > 0 ? { backtest: executionTime * 1000 } : {},
     llmUsage: null,

@@ -167,6 +167,31 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         $fn$`.execute(db);
     },
   },
+
+  // The run ledger: the protocol a run keeps from its start (RunProtocolRepository) and the outcomes of
+  // `alphaloop validate` (ValidationRepository, appended; the newest wins). Runs stored before this migration
+  // simply have neither.
+  '0002_run_ledger': {
+    async up(db: Kysely<any>): Promise<void> {
+      const now = sql`now()`;
+      await db.schema
+        .createTable('run_protocols')
+        .addColumn('run_id', 'text', (c) => c.primaryKey().references('runs.run_id'))
+        .addColumn('protocol', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+
+      await db.schema
+        .createTable('run_validations')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id'))
+        .addColumn('validation', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      // `latest(runId)`: an index scan backwards from the newest id of the run
+      await db.schema.createIndex('run_validations_run').on('run_validations').columns(['run_id', 'id']).execute();
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -9,6 +9,7 @@ import { prepareDataDir, type DataDirLock } from './data-dir.js';
 import { KyselyChampionRepository, KyselyHistoryRepository } from './history-repository.js';
 import { KyselyLlmCallLedger } from './llm-call-ledger.js';
 import { KyselyRunCatalog } from './run-catalog.js';
+import { KyselyRunProtocolRepository, KyselyValidationRepository } from './run-ledger.js';
 import { InCodeMigrationProvider, KNOWN_MIGRATIONS, MIGRATIONS } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -45,6 +46,10 @@ export interface Storage {
   readonly db: Kysely<Database>;
   readonly history: KyselyHistoryRepository;
   readonly champions: KyselyChampionRepository;
+  /** RunProtocolRepository: the protocol each run keeps from its start. */
+  readonly protocols: KyselyRunProtocolRepository;
+  /** ValidationRepository: the outcomes of `alphaloop validate`, newest wins. */
+  readonly validations: KyselyValidationRepository;
   readonly llmCalls: KyselyLlmCallLedger;
   readonly runs: KyselyRunCatalog;
   readonly backtestCache: KyselyBacktestCache;
@@ -178,6 +183,8 @@ function finish(
         db,
         history: new KyselyHistoryRepository(db, location),
         champions: new KyselyChampionRepository(db, location),
+        protocols: new KyselyRunProtocolRepository(db, location),
+        validations: new KyselyValidationRepository(db, location),
         llmCalls: new KyselyLlmCallLedger(db, location),
         runs: new KyselyRunCatalog(db, location),
         backtestCache: new KyselyBacktestCache(db, location),

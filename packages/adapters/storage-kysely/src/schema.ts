@@ -13,6 +13,8 @@ export interface Database {
   champion_history: ChampionHistoryTable;
   llm_calls: LlmCallsTable;
   backtest_cache: BacktestCacheTable;
+  run_protocols: RunProtocolsTable;
+  run_validations: RunValidationsTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -96,5 +98,20 @@ export interface BacktestCacheTable {
   options_hash: string;
   options: Json;
   outcome: Json;
+  created_at: CreatedAt;
+}
+
+/** The protocol each run keeps from its start (migration 0002): one row per run, never replaced. */
+export interface RunProtocolsTable {
+  run_id: string;
+  protocol: Json;
+  created_at: CreatedAt;
+}
+
+/** Every `alphaloop validate` outcome of a run (migration 0002), appended; the highest id is the newest. */
+export interface RunValidationsTable {
+  id: Generated<string>;
+  run_id: string;
+  validation: Json;
   created_at: CreatedAt;
 }

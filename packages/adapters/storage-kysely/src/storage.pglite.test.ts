@@ -1,12 +1,19 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { sql } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_START_MS } from '../test/timeouts.js';
-import { describeHistoryRepositoryContract, sampleRecord } from '@alphaloop/ports/contracts';
+import {
+  describeHistoryRepositoryContract,
+  describeRunProtocolRepositoryContract,
+  describeValidationRepositoryContract,
+  sampleRecord,
+} from '@alphaloop/ports/contracts';
 import { describeStorageBehaviour } from '../test/storage-behaviour.js';
-import { openStorage, type Storage } from './index.js';
+import { createLegacyDatabase, expectLegacyRunReadable } from '../test/legacy.js';
+import { openStorage, PGliteDialect, type Database, type Storage } from './index.js';
 
 let memory: Storage;
 
@@ -19,6 +26,8 @@ afterAll(async () => {
 });
 
 describeHistoryRepositoryContract('PGlite (in memory)', async () => ({ history: memory.history, champions: memory.champions }));
+describeRunProtocolRepositoryContract('PGlite (in memory)', async () => ({ protocols: memory.protocols, history: memory.history }));
+describeValidationRepositoryContract('PGlite (in memory)', async () => ({ validations: memory.validations }));
 describeStorageBehaviour('PGlite (in memory)', { storage: () => memory, schema: () => null });
 
 describe('PGlite on disk', () => {
@@ -35,7 +44,7 @@ describe('PGlite on disk', () => {
     const dataDir = relative(process.cwd(), absolute); // as the app passes it: `.alphaloop/db`, relative to the cwd
     const first = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
     try {
-      expect(first.migrationsApplied).toEqual(['0001_initial']);
+      expect(first.migrationsApplied).toEqual(['0001_initial', '0002_run_ledger']);
       const record = sampleRecord({ runId: 'disk', iteration: (await first.history.allocateIteration('disk'))._unsafeUnwrap() });
       (await first.history.append(record))._unsafeUnwrap();
 
@@ -65,6 +74,23 @@ describe('PGlite on disk', () => {
       expect(refused.kind).toBe('storage_schema_too_new');
       expect(refused.message).toContain(`the database at ${absolute} (change it with --db) was written by a newer alphaloop`);
       expect(refused.message).toContain('0002_from_a_newer_alphaloop');
+    }
+  }, SLOW_START_MS);
+
+  it('upgrades a database written before the run ledger (schema 0001 only): every stored row still reads, new fields null', async () => {
+    const dataDir = join(root, 'legacy');
+    const pglite = await PGlite.create({ dataDir });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    try {
+      await createLegacyDatabase(db, null, 'legacy');
+    } finally {
+      await db.destroy();
+    }
+    const upgraded = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
+    try {
+      await expectLegacyRunReadable(upgraded, 'legacy');
+    } finally {
+      await upgraded.close();
     }
   }, SLOW_START_MS);
 

@@ -1,14 +1,24 @@
-import { describeHistoryRepositoryContract } from '@alphaloop/ports/contracts';
-import { sql } from 'kysely';
+import {
+  describeHistoryRepositoryContract,
+  describeRunProtocolRepositoryContract,
+  describeValidationRepositoryContract,
+  sampleProtocol,
+} from '@alphaloop/ports/contracts';
+import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { createThrowawaySchema, describePostgres, useThrowawayStorage } from '../test/pg-gate.js';
 import { describeStorageBehaviour } from '../test/storage-behaviour.js';
-import { openStorage, type Storage } from './index.js';
+import { createLegacyDatabase, expectLegacyRunReadable } from '../test/legacy.js';
+import { openStorage, type Database, type Storage } from './index.js';
 
 describePostgres('PostgreSQL history repository', (url) => {
   const throwaway = useThrowawayStorage(url);
 
   describeHistoryRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ history: throwaway.storage().history, champions: throwaway.storage().champions }));
+  describeRunProtocolRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ protocols: throwaway.storage().protocols, history: throwaway.storage().history }));
+  describeValidationRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ validations: throwaway.storage().validations }));
   describeStorageBehaviour('PostgreSQL (throwaway schema)', { storage: throwaway.storage, schema: throwaway.schema });
 
   it('refuses to open a schema migrated by a newer alphaloop, writing nothing', async () => {
@@ -19,10 +29,48 @@ describePostgres('PostgreSQL history repository', (url) => {
       await first.close();
       const refused = (await openStorage({ kind: 'postgres', connectionString: url, schema: other.schema }))._unsafeUnwrapErr();
       expect(refused.kind).toBe('storage_schema_too_new');
-      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*0001_initial.*Nothing was changed/);
+      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*knows only up to 0002_run_ledger.*Nothing was changed/);
       expect(refused.message).toContain('DATABASE_URL');
     } finally {
       await other.drop();
+    }
+  });
+
+  it('upgrades a schema written before the run ledger (0001 only): every stored row still reads, new fields null', async () => {
+    const legacy = await createThrowawaySchema(url);
+    try {
+      const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${legacy.schema}` });
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      try {
+        await createLegacyDatabase(db, legacy.schema, 'legacy');
+      } finally {
+        await db.destroy();
+      }
+      const upgraded = (await openStorage({ kind: 'postgres', connectionString: url, schema: legacy.schema }))._unsafeUnwrap();
+      try {
+        await expectLegacyRunReadable(upgraded, 'legacy');
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await legacy.drop();
+    }
+  });
+
+  it('lets one of several storages racing setIfAbsent on one run win, and tells every one of them the winner', async () => {
+    const runId = `protocol-race-${randomUUID()}`;
+    const others = await Promise.all([0, 1, 2].map(() => openStorage({ kind: 'postgres', connectionString: url, schema: throwaway.schema(), maxConnections: 4 })));
+    const storages = [throwaway.storage(), ...others.map((o) => o._unsafeUnwrap())];
+    try {
+      const answers = await Promise.all(
+        storages.flatMap((s, i) => [0, 1, 2, 3].map((j) => s.protocols.setIfAbsent(runId, sampleProtocol({ seed: i * 10 + j })))),
+      );
+      const stored = (await throwaway.storage().protocols.get(runId))._unsafeUnwrap();
+      expect(stored).not.toBeNull();
+      for (const answer of answers) expect(answer._unsafeUnwrap()).toEqual(stored);
+      expect((await sql<{ n: number }>`select count(*)::int as n from run_protocols where run_id = ${runId}`.execute(throwaway.storage().db)).rows[0]?.n).toBe(1);
+    } finally {
+      for (const o of others) if (o.isOk()) await o.value.close();
     }
   });
 

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { metricsFrom } from '@alphaloop/domain';
-import { sampleChampion, sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
-import { migrate, type Storage } from '../src/index.js';
+import type { BacktestOutcome } from '@alphaloop/ports';
+import { sampleChampion, sampleEvidence, sampleFailureRecord, sampleProtocol, sampleRecord, sampleValidation } from '@alphaloop/ports/contracts';
+import { KNOWN_MIGRATIONS, appliedMigrations, migrate, optionsHash, type Storage } from '../src/index.js';
+import { LEGACY_CHAMPION_JSON, LEGACY_FAILURE_JSON, LEGACY_RECORD_JSON, legacyExpectations, writeLegacyRun } from './legacy.js';
 
 export interface BehaviourContext {
   readonly storage: () => Storage;
@@ -136,25 +138,138 @@ export function describeStorageBehaviour(name: string, ctx: BehaviourContext): v
     it('caches backtest results by strategy, data version and options (in any key order)', async () => {
       const strategyId = `bt-${randomUUID()}`;
       const key = { strategyId, dataVersion: 'synthetic-v1', simOptions: { fee: 0.001425, resample: 'M', stops: { loss: 0.1 } } };
-      const outcome = { strategyId, canonicalCode: 'return 1;', metrics: metricsFrom({ sharpe: 0.8, maxDrawdown: -0.2 }), holdoutMetrics: null };
+      const outcome: BacktestOutcome = {
+        strategyId,
+        canonicalCode: 'return 1;',
+        metrics: metricsFrom({ sharpe: 0.8, maxDrawdown: -0.2 }),
+        folds: [
+          { start: '2020-01-02', end: '2020-12-31', sharpe: 0.7 },
+          { start: '2021-01-04', end: '2021-12-30', sharpe: null },
+        ],
+        profile: { observations: 496, sharpe: 0.05, skewness: 0.12, kurtosis: 3.4 },
+        monthlyReturns: [0.01, -0.02],
+        holdoutMetrics: null,
+        dailyReturns: Float64Array.from([0.001, -0.0025, 0, 1e-9]),
+        costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' },
+      };
       expect((await s().backtestCache.get(key))._unsafeUnwrap()).toBeNull();
       (await s().backtestCache.put(key, outcome))._unsafeUnwrap();
       (await s().backtestCache.put(key, { ...outcome, canonicalCode: 'second writer' }))._unsafeUnwrap();
       const reordered = { ...key, simOptions: { stops: { loss: 0.1 }, resample: 'M', fee: 0.001425 } };
-      expect((await s().backtestCache.get(reordered))._unsafeUnwrap()).toEqual(outcome);
+      const cached = (await s().backtestCache.get(reordered))._unsafeUnwrap();
+      expect(cached).toEqual(outcome);
+      expect(cached?.dailyReturns).toBeInstanceOf(Float64Array);
       expect((await s().backtestCache.get({ ...key, dataVersion: 'synthetic-v2' }))._unsafeUnwrap()).toBeNull();
       expect((await s().backtestCache.get({ ...key, simOptions: { ...key.simOptions, fee: 0.002 } }))._unsafeUnwrap()).toBeNull();
+      const noReturns = { ...key, dataVersion: 'synthetic-v3' };
+      (await s().backtestCache.put(noReturns, { ...outcome, dailyReturns: null, profile: null, holdoutMetrics: metricsFrom({ sharpe: 0.3 }) }))._unsafeUnwrap();
+      expect((await s().backtestCache.get(noReturns))._unsafeUnwrap()).toEqual({ ...outcome, dailyReturns: null, profile: null, holdoutMetrics: metricsFrom({ sharpe: 0.3 }) });
+    });
+
+    it('counts a cache entry stored before outcomes had folds and costs as a miss, and replaces it on put', async () => {
+      const strategyId = `bt-old-${randomUUID()}`;
+      const key = { strategyId, dataVersion: 'synthetic-v1', simOptions: {} };
+      const old = { strategyId, canonicalCode: 'return 1;', metrics: metricsFrom({ sharpe: 0.8 }), holdoutMetrics: null };
+      await s()
+        .db.insertInto('backtest_cache')
+        .values({ strategy_id: strategyId, data_version: 'synthetic-v1', options_hash: optionsHash({}), options: '{}', outcome: JSON.stringify(old) })
+        .execute();
+      expect((await s().backtestCache.get(key))._unsafeUnwrap()).toBeNull();
+      const outcome: BacktestOutcome = { ...old, folds: [], profile: null, monthlyReturns: [], dailyReturns: null, costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'strategy' } };
+      (await s().backtestCache.put(key, outcome))._unsafeUnwrap();
+      expect((await s().backtestCache.get(key))._unsafeUnwrap()).toEqual(outcome);
+    });
+
+    it('reads records and champions stored before evidence, champion decisions and holdouts existed (those keys absent) as null', async () => {
+      const runId = freshRun();
+      await writeLegacyRun(s().db, runId); // with the 0001 write function, which is still the one appends use
+      const want = legacyExpectations(runId);
+      expect((await s().history.recent(runId, 5))._unsafeUnwrap()).toEqual(want.records);
+      expect((await s().champions.get(runId))._unsafeUnwrap()).toEqual(want.champion);
+      expect((await s().champions.history(runId))._unsafeUnwrap()).toEqual([want.champion]);
+      // the rows really are the old ones: none of the new keys is stored
+      const keys = await s()
+        .db.selectFrom('iterations')
+        .select(sql<boolean>`record ? 'evidence' or record ? 'championDecision'`.as('any'))
+        .where('run_id', '=', runId)
+        .execute();
+      expect(keys.map((k) => k.any)).toEqual([false, false]);
+      const championKeys = await s().db.selectFrom('champions').select(sql<boolean>`champion ? 'evidence' or champion ? 'holdout'`.as('any')).where('run_id', '=', runId).execute();
+      expect(championKeys.map((k) => k.any)).toEqual([false]);
+      // a key present with null reads as null too; a present key that is wrong is corrupt, naming the field
+      const withNulls = { ...(JSON.parse(LEGACY_FAILURE_JSON) as object), runId, iteration: 1, evidence: null, championDecision: null };
+      await s().db.updateTable('iterations').set({ record: JSON.stringify(withNulls) }).where('run_id', '=', runId).where('iteration', '=', 1).execute();
+      expect((await s().history.recent(runId, 5))._unsafeUnwrap()).toEqual(want.records);
+      const wrong = { ...(JSON.parse(LEGACY_RECORD_JSON) as object), runId, strategyCode: 'x', evidence: { folds: 'four' } };
+      await s().db.updateTable('iterations').set({ record: JSON.stringify(wrong) }).where('run_id', '=', runId).where('iteration', '=', 0).execute();
+      expect((await s().history.recent(runId, 5))._unsafeUnwrapErr()).toMatchObject({
+        kind: 'storage_corrupt_row',
+        message: expect.stringMatching(/iteration 0 is corrupt \(record\.evidence\.folds is not an array\)/),
+      });
+      const wrongChampion = { ...(JSON.parse(LEGACY_CHAMPION_JSON) as object), runId, holdout: { sharpe: 'high' } };
+      await s().db.updateTable('champions').set({ champion: JSON.stringify(wrongChampion) }).where('run_id', '=', runId).execute();
+      expect((await s().champions.get(runId))._unsafeUnwrapErr()).toMatchObject({ kind: 'storage_corrupt_row', message: expect.stringMatching(/champion\.holdout\.sharpe is not a finite number/) });
+    });
+
+    it('refuses a record or champion that could not be read back (NaN where a number is required), storing nothing', async () => {
+      const runId = freshRun();
+      const nan = sampleEvidence({ profile: { observations: 3, sharpe: 0, skewness: Number.NaN, kurtosis: Number.NaN } });
+      const refused = (await s().history.append(sampleRecord({ runId, iteration: 0, evidence: nan })))._unsafeUnwrapErr();
+      expect(refused).toMatchObject({ kind: 'storage_failure', message: expect.stringMatching(/invalid record: record\.evidence\.profile\.skewness is not a finite number/) });
+      const champion = sampleChampion({ runId, evidence: sampleEvidence({ monthlyReturns: [0.01, Number.POSITIVE_INFINITY] }) });
+      const viaAppend = (await s().history.append(sampleRecord({ runId, iteration: 0, championUpdated: true }), { expectedVersion: 0, next: champion }))._unsafeUnwrapErr();
+      expect(viaAppend).toMatchObject({ kind: 'storage_failure', message: expect.stringMatching(/champion\.evidence\.monthlyReturns\[1\] is not a finite number/) });
+      expect((await s().champions.compareAndSet(runId, 0, champion))._unsafeUnwrapErr().kind).toBe('storage_failure');
+      expect((await s().history.count(runId))._unsafeUnwrap()).toBe(0);
+      expect((await s().champions.get(runId))._unsafeUnwrap()).toBeNull();
+      // a missing metric (NaN) is a null metric, as always: that record is stored
+      (await s().history.append(sampleRecord({ runId, iteration: 0, metrics: metricsFrom({ sharpe: Number.NaN }) })))._unsafeUnwrap();
+    });
+
+    it('keeps protocols and validations in their own tables, creating the run row, and rejects corrupt or unreadable ones', async () => {
+      const runId = freshRun();
+      const protocol = sampleProtocol({ dataVersion: 'NUL \u0000 in a data version' });
+      expect((await s().protocols.setIfAbsent(runId, protocol))._unsafeUnwrap()).toEqual(protocol);
+      const validation = sampleValidation({ runId });
+      (await s().validations.save(validation))._unsafeUnwrap();
+      expect((await s().runs.list())._unsafeUnwrap().find((r) => r.runId === runId)).toMatchObject({ iterations: 0, lastIteration: null });
+      expect(await s().db.selectFrom('run_protocols').select('run_id').where('run_id', '=', runId).execute()).toEqual([{ run_id: runId }]);
+      expect(await s().db.selectFrom('run_validations').select('run_id').where('run_id', '=', runId).execute()).toEqual([{ run_id: runId }]);
+
+      await s().db.updateTable('run_protocols').set({ protocol: '{"dataVersion": 5}' }).where('run_id', '=', runId).execute();
+      for (const read of [await s().protocols.get(runId), await s().protocols.setIfAbsent(runId, protocol)]) {
+        expect(read._unsafeUnwrapErr()).toMatchObject({
+          kind: 'storage_corrupt_row',
+          message: expect.stringMatching(new RegExp(`protocol of run "${runId}": the stored protocol is corrupt \\(protocol\\.dataVersion is not a string\\)`)),
+        });
+      }
+      await s().db.updateTable('run_validations').set({ validation: '{"runId": "x", "createdAt": "now"}' }).where('run_id', '=', runId).execute();
+      expect((await s().validations.latest(runId))._unsafeUnwrapErr()).toMatchObject({
+        kind: 'storage_corrupt_row',
+        message: expect.stringMatching(new RegExp(`validation of run "${runId}": the stored validation is corrupt \\(validation\\.strategyIds is missing\\)`)),
+      });
+
+      const other = freshRun();
+      const badProtocol = (await s().protocols.setIfAbsent(other, sampleProtocol({ feeRatio: Number.NaN })))._unsafeUnwrapErr();
+      expect(badProtocol).toMatchObject({ kind: 'storage_failure', message: expect.stringMatching(/invalid protocol: protocol\.feeRatio is not a finite number/) });
+      const badValidation = (await s().validations.save(sampleValidation({ runId: other, pbo: Number.NaN })))._unsafeUnwrapErr();
+      expect(badValidation).toMatchObject({ kind: 'storage_failure', message: expect.stringMatching(/invalid validation: validation\.pbo is not a finite number/) });
+      expect((await s().protocols.get(other))._unsafeUnwrap()).toBeNull();
+      expect((await s().validations.latest(other))._unsafeUnwrap()).toBeNull();
+      expect((await s().runs.list())._unsafeUnwrap().some((r) => r.runId === other)).toBe(false);
     });
 
     it('migrates once, and refuses a database written by a newer version without touching it', async () => {
       const schema = ctx.schema();
       const table = schema === null ? 'kysely_migration' : `${schema}.kysely_migration`;
       expect((await migrate(s().db, s().location, schema))._unsafeUnwrap()).toEqual([]);
+      expect(await appliedMigrations(s().db, schema)).toEqual(['0001_initial', '0002_run_ledger']);
+      expect(KNOWN_MIGRATIONS).toEqual(['0001_initial', '0002_run_ledger']);
       await sql`insert into ${sql.table(table)} (name, timestamp) values ('9999_from_the_future', now()::text)`.execute(s().db);
       try {
         const refused = (await migrate(s().db, s().location, schema))._unsafeUnwrapErr();
         expect(refused.kind).toBe('storage_schema_too_new');
-        expect(refused.message).toMatch(/newer alphaloop.*9999_from_the_future.*0001_initial/);
+        expect(refused.message).toMatch(/newer alphaloop.*9999_from_the_future.*knows only up to 0002_run_ledger/);
         expect(refused.message).toMatch(s().kind === 'pglite' ? /--db/ : /DATABASE_URL/);
       } finally {
         await sql`delete from ${sql.table(table)} where name = '9999_from_the_future'`.execute(s().db);

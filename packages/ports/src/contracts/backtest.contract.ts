@@ -28,6 +28,31 @@ export function describeBacktestContract(name: string, setup: () => Promise<Back
       }
     });
 
+    it('keeps the holdout locked unless asked, refuses a strategy already measured, and reports its folds', async () => {
+      const { backtest, validCode, teardown } = await setup();
+      try {
+        const first = (await backtest.run({ code: validCode }))._unsafeUnwrap();
+        expect(first.holdoutMetrics).toBeNull();
+        expect(first.dailyReturns).toBeNull();
+        expect(first.folds.length).toBeGreaterThan(0);
+        for (const [i, fold] of first.folds.entries()) {
+          expect(fold.start <= fold.end).toBe(true);
+          if (i > 0) expect(fold.start > (first.folds[i - 1]?.end ?? '')).toBe(true);
+          expect(fold.sharpe === null || Number.isFinite(fold.sharpe)).toBe(true);
+        }
+        expect(first.costs.setBy).toBe('run');
+        const duplicate = (await backtest.run({ code: validCode, measured: new Set([first.strategyId]) }))._unsafeUnwrapErr();
+        expect(duplicate).toMatchObject({ kind: 'backtest_duplicate', strategyId: first.strategyId });
+        const other = (await backtest.run({ code: validCode, measured: new Set(['0000000000000000']) }))._unsafeUnwrap();
+        expect(other.metrics).toEqual(first.metrics);
+        const withReturns = (await backtest.run({ code: validCode, dailyReturns: true }))._unsafeUnwrap();
+        expect(withReturns.dailyReturns).toBeInstanceOf(Float64Array);
+        expect(withReturns.dailyReturns?.every((r) => Number.isFinite(r))).toBe(true);
+      } finally {
+        await teardown?.();
+      }
+    });
+
     it('reports an invalid strategy as a typed error naming line and column, without rejecting', async () => {
       const { backtest, invalidCode, teardown } = await setup();
       try {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ChampionRepository, HistoryRepository } from '../history-repository.port.js';
-import { sampleChampion, sampleFailureRecord, sampleRecord } from './fixtures.js';
+import { metricsFrom } from '@alphaloop/domain';
+import { sampleChampion, sampleEvidence, sampleFailureRecord, sampleRecord } from './fixtures.js';
 
 export interface HistoryRepositoryFixture {
   readonly history: HistoryRepository;
@@ -47,6 +48,35 @@ export function describeHistoryRepositoryContract(name: string, setup: () => Pro
       expect((await history.recent(runId, 5))._unsafeUnwrap()).toEqual([success, failure]);
     }));
 
+    it('round-trips selection evidence and champion decisions exactly, every rule and every null', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      const rules = ['first', 'relative', 'absolute', 'tie_break'] as const;
+      const promoted = rules.map((rule, i) =>
+        sampleRecord({
+          runId,
+          iteration: i,
+          championUpdated: true,
+          holdoutMetrics: metricsFrom({ sharpe: 0.61 - i, maxDrawdown: -0.22 }),
+          championDecision: { replace: true, rule, reasons: [`rule ${rule}: 穩健分數 ≥ "bar"`, 'Calmar check skipped: a Calmar ratio is missing'] },
+        }),
+      );
+      const odd = sampleRecord({
+        runId,
+        iteration: 4,
+        evidence: sampleEvidence({ folds: [], score: null, profile: null, monthlyReturns: [], suspicious: ['Sharpe 4.1 above 3 — 請檢查'] }),
+        championDecision: { replace: false, rule: null, reasons: [] },
+      });
+      const nullSharpes = sampleRecord({
+        runId,
+        iteration: 5,
+        evidence: sampleEvidence({ folds: [{ start: '2020-01-02', end: '2020-12-31', sharpe: null }], score: null }),
+        championDecision: null,
+      });
+      const all = [...promoted, odd, nullSharpes];
+      for (const r of all) (await history.append(r))._unsafeUnwrap();
+      expect((await history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap()).toEqual(all);
+    }));
+
     it('returns the newest n records oldest first, pages ascending and counts', withFixture(async ({ history }) => {
       const runId = freshRun();
       for (let i = 0; i < 8; i += 1) (await history.append(sampleRecord({ runId, iteration: i })))._unsafeUnwrap();
@@ -72,6 +102,19 @@ export function describeHistoryRepositoryContract(name: string, setup: () => Pro
       const champion = sampleChampion({ runId, version: 1, iteration: 0 });
       (await history.append(sampleRecord({ runId, iteration: 0, championUpdated: true }), { expectedVersion: 0, next: champion }))._unsafeUnwrap();
       expect((await champions.get(runId))._unsafeUnwrap()).toEqual(champion);
+    }));
+
+    it('round-trips a champion’s evidence and holdout, and one stored without either', withFixture(async ({ history, champions }) => {
+      const runId = freshRun();
+      const v1 = sampleChampion({ runId, version: 1, holdout: metricsFrom({ sharpe: 0.4, totalReturn: 0.05, maxDrawdown: -0.09 }) });
+      (await champions.compareAndSet(runId, 0, v1))._unsafeUnwrap();
+      expect((await champions.get(runId))._unsafeUnwrap()).toEqual(v1);
+      const v2 = sampleChampion({ runId, version: 2, iteration: 1, strategyId: '00000000000000c2', evidence: null, holdout: null });
+      (await history.append(sampleRecord({ runId, iteration: 1, championUpdated: true }), { expectedVersion: 1, next: v2 }))._unsafeUnwrap();
+      const stored = (await champions.get(runId))._unsafeUnwrap();
+      expect(stored).toEqual(v2);
+      expect(stored?.evidence).toBeNull();
+      expect(stored?.holdout).toBeNull();
     }));
 
     it('rejects a stale champion change and stores neither record nor champion', withFixture(async ({ history, champions }) => {

@@ -5,3 +5,4 @@ export * from './llm.contract.js';
 export * from './strategy-generator.contract.js';
 export * from './market-data.contract.js';
 export * from './runtime.contract.js';
+export * from './run-ledger.contract.js';

@@ -74,18 +74,38 @@ export type BacktestBehaviour = RawMetrics | { readonly error: BacktestError } |
 export class ScriptedBacktest implements BacktestPort {
   readonly requests: BacktestRequest[] = [];
 
-  constructor(private readonly behaviour: (code: string, call: number) => BacktestBehaviour) {}
+  /**
+   * `holdout` gives the holdout metrics of a code when a request asks for them (default: none, as in a run without
+   * a holdout). The folds all carry the scripted Sharpe, so the robust score equals it; `folds` overrides them.
+   */
+  constructor(
+    private readonly behaviour: (code: string, call: number) => BacktestBehaviour,
+    private readonly holdout: (code: string) => RawMetrics | null = () => null,
+    private readonly folds?: (code: string) => readonly (number | null)[],
+  ) {}
 
   run(request: BacktestRequest): ResultAsync<BacktestOutcome, BacktestError> {
     this.requests.push(request);
+    const strategyId = hashId(request.code);
+    if (request.measured?.has(strategyId) === true) {
+      return errAsync({ kind: 'backtest_duplicate', strategyId, message: `strategy ${strategyId} was already measured in this run` });
+    }
     const outcome = this.behaviour(request.code, this.requests.length);
     if ('throws' in outcome) throw new Error(String(outcome.throws));
     if ('error' in outcome && outcome.error !== undefined) return errAsync(outcome.error as BacktestError);
+    const metrics = metricsFrom(outcome as RawMetrics);
+    const holdout = request.holdout === true ? this.holdout(request.code) : null;
+    const foldSharpes = this.folds?.(request.code) ?? [metrics.sharpe, metrics.sharpe, metrics.sharpe, metrics.sharpe];
     return okAsync({
-      strategyId: hashId(request.code),
+      strategyId,
       canonicalCode: request.code,
-      metrics: metricsFrom(outcome as RawMetrics),
-      holdoutMetrics: null,
+      metrics,
+      folds: foldSharpes.map((sharpe, i) => ({ start: `202${i}-01-02`, end: `202${i}-12-31`, sharpe })),
+      profile: metrics.sharpe === null ? null : { observations: 1000, sharpe: metrics.sharpe / Math.sqrt(252), skewness: 0, kurtosis: 3 },
+      monthlyReturns: [],
+      holdoutMetrics: holdout === null ? null : metricsFrom(holdout),
+      dailyReturns: request.dailyReturns === true ? new Float64Array(0) : null,
+      costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' },
     });
   }
 }

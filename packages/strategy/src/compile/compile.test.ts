@@ -167,6 +167,23 @@ describe('compileStrategy: return and sim options', () => {
     expect(shorthand.options.resample).toBe('W');
   });
 
+  it('refuses cost options when the run sets costs, naming where they are written, and allows every other option', () => {
+    const runCosts = { ...TEST_CONTEXT, runSetsCosts: true };
+    for (const name of ['feeRatio', 'taxRatio']) {
+      const failed = compileStrategy(`${CLOSE}return sim(close > 1, { resample: 'D', ${name}: 0 });`, runCosts)._unsafeUnwrapErr();
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({
+        kind: 'invalid_option',
+        line: 2,
+        column: 40,
+        message: `'${name}' is set by the run, not by the strategy: every strategy of a run pays the run's fees and tax`,
+        hint: `remove ${name} from the sim options`,
+      });
+    }
+    expect(compileStrategy(`${CLOSE}return sim(close > 1, { resample: 'D', stopLoss: 0.05, touchedExit: true });`, runCosts).isOk()).toBe(true);
+    expect(compileStrategy(`${CLOSE}return sim(close > 1, { feeRatio: 0 });`, { ...TEST_CONTEXT, runSetsCosts: false }).isOk()).toBe(true);
+  });
+
   it.each([
     ["{ resample: 'ME' }", 'invalid_option', "resample must be 'D', 'W', 'M' or 'Q' or null, not 'ME'", "write resample: 'M'"],
     ['{ resample: 1 }', 'invalid_option', "resample must be 'D', 'W', 'M' or 'Q' or null, not the number 1", "write resample: 'D'"],

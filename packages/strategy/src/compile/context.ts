@@ -12,7 +12,15 @@ export interface CompileContext {
   readonly fields: readonly FieldInfo[];
   /** Number of dates in the data: the upper bound of every window and lag. */
   readonly dateCount: number;
+  /**
+   * The run sets what a fill costs (`RUN_COST_OPTIONS`): a strategy that writes one of them is an error, so that
+   * no strategy can make its own trading cheaper. Absent or false: a strategy may set them (hand-written FinLab ports).
+   */
+  readonly runSetsCosts?: boolean;
 }
+
+/** Sim options that decide what a fill costs; in a run they belong to the run, not to the strategy. */
+export const RUN_COST_OPTIONS = ['feeRatio', 'taxRatio'] as const;
 
 /** Key and alias lookup for one context, built once per context and reused across compilations. */
 export class FieldIndex {

@@ -4,6 +4,7 @@ import { DEFAULT_SIM_OPTIONS, SIM_OPTION_SPECS, type SimOptionSpec } from '../ca
 import type { StrategyError } from '../errors.js';
 import type { SimOptions } from '../graph/types.js';
 import { normaliseName, quotedList, suggest } from '../support/suggest.js';
+import { RUN_COST_OPTIONS } from './context.js';
 import type { CompilerCore } from './core.js';
 import { compileExpression } from './expressions.js';
 import { describeValue, type Value } from './values.js';
@@ -43,6 +44,10 @@ export function compileSimOptions(core: CompilerCore, node: Expression | SpreadE
     }
     const spec = SPEC_BY_NAME.get(name);
     if (spec === undefined) return unknownOption(core, property.key, name);
+    if (core.context.runSetsCosts === true && (RUN_COST_OPTIONS as readonly string[]).includes(name)) {
+      return core.fail(property.key, 'invalid_option', `'${name}' is set by the run, not by the strategy: every strategy of a run pays the run's fees and tax`,
+        `remove ${name} from the sim options`);
+    }
     if (seen.has(name)) return core.fail(property.key, 'invalid_option', `the option '${name}' is given twice`, 'keep one of them');
     seen.add(name);
     const compiled = compileExpression(core, property.value, depth + 1);

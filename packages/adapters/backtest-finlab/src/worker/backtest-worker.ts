@@ -13,14 +13,14 @@ import type { JobResult, WorkerInit, WorkerReply, WorkerRequest } from './protoc
 const started = performance.now();
 const init = workerData as WorkerInit;
 const market = openSharedMarket(init.market);
-const settings = { riskFreeRate: init.riskFreeRate, holdoutStart: init.holdoutStart };
+const settings = init.settings;
 /** Whole-frame buffers reused from one backtest to the next (this thread runs one at a time). */
 const pool = new BufferPool();
 
 function handle(request: WorkerRequest): JobResult {
   switch (request.type) {
     case 'run': {
-      const result = backtestMetrics(request.graph, market, settings, pool);
+      const result = backtestMetrics(request.graph, market, settings, request.ask, pool);
       return result.isOk() ? { ok: true, value: result.value } : { ok: false, error: result.error };
     }
     case 'test:stall': {

@@ -1,13 +1,12 @@
 import type { BacktestError } from '@alphaloop/ports';
 import type { FactorGraph } from '@alphaloop/strategy';
 import type { SharedMarketData } from '../market.js';
-import type { BacktestMetrics } from '../pipeline.js';
+import type { BacktestAsk, BacktestMetrics, RunSettings } from '../pipeline.js';
 
 /** `workerData` of a backtest worker: the shared market (buffers, not copies) and the run settings. */
 export interface WorkerInit {
   readonly market: SharedMarketData;
-  readonly riskFreeRate: number;
-  readonly holdoutStart: number | null;
+  readonly settings: RunSettings;
   /** Honour the `test:*` jobs (set only by the tests; strategy code can never produce a job). */
   readonly testHooks: boolean;
 }
@@ -17,7 +16,7 @@ export interface WorkerInit {
  * can overrun the time limit and the heap limit for real, and are ignored unless `testHooks` is set.
  */
 export type WorkerJob =
-  | { readonly type: 'run'; readonly graph: FactorGraph }
+  | { readonly type: 'run'; readonly graph: FactorGraph; readonly ask: BacktestAsk }
   | { readonly type: 'test:stall'; readonly ms: number }
   | { readonly type: 'test:exhaust-heap' };
 

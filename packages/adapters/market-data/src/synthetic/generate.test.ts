@@ -1,25 +1,18 @@
 import { civilFromDays, weekday } from '@alphaloop/engine';
 import { describeMarketDataContract } from '@alphaloop/ports/contracts';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { MarketData } from '../market-data.js';
+import { cachedMarket, fieldValues } from '../../test/support/markets.js';
 import { measureEffects } from './effects.js';
 import { DEFAULT_PARAMETERS, generateSyntheticMarket, resolveParameters, syntheticDataVersion, type SyntheticMarketOptions } from './generate.js';
 import { Prng } from './prng.js';
 
 /** Small markets keep the tests fast: 40 symbols over three years (~740 trading days). */
 const SMALL: SyntheticMarketOptions = { seed: 7, symbols: 40, start: '2019-01-01', end: '2021-12-31' };
-const cache = new Map<string, MarketData>();
-function market(options: SyntheticMarketOptions = SMALL): MarketData {
-  const key = JSON.stringify(options);
-  let m = cache.get(key);
-  if (m === undefined) {
-    m = generateSyntheticMarket(options)._unsafeUnwrap();
-    cache.set(key, m);
-  }
-  return m;
-}
+const market = (options: SyntheticMarketOptions = SMALL): MarketData => cachedMarket(options);
 
-const cells = (m: MarketData, key: string): Float64Array => (m.frame(key) as { values: Float64Array }).values;
+const cells = fieldValues;
 
 describe('Prng', () => {
   it('is determined by its seed', () => {
@@ -70,6 +63,23 @@ describe('generateSyntheticMarket', () => {
     const other = market({ ...SMALL, seed: 8 });
     expect(other.metadata.dataVersion).not.toBe(a.metadata.dataVersion);
     expect(Array.from(cells(other, 'price:close').slice(0, 40))).not.toEqual(Array.from(cells(a, 'price:close').slice(0, 40)));
+  });
+
+  it('keeps the closes (and everything but open, high, low and turnover) of generator /1 for the same seed', () => {
+    // SHA-256 of the Float64Array bytes, recorded with 'alphaloop-synthetic-tw/1' (touched-exits.test.ts checks the default market)
+    const v1: Record<string, string> = {
+      'price:close': '2ae55886346e5455fdf86fc0dd560dc5eb1cf39d061219a287833ba70ddd47e7',
+      'price:volume': 'ca33768de2c4bcf0ae74548827e74917d71f0716606897c22fe76578d8e0ef77',
+      'etl:market_value': 'b8a27305f346e2d1acd471f7649d34f2401b7e29fe72985e2f6f4a6557bfdf23',
+      'price_earning_ratio:pe': 'cba2b5fcccebeb249951c424cfae530dbb476d088b8dc1940d1da0191d25b5a8',
+      'monthly_revenue:revenue_yoy': '21a61d3a25065d3908c39072fab7f39128a404ef349ccaa2fe89a5d32b4115c4',
+    };
+    const m = market();
+    for (const [key, hash] of Object.entries(v1)) {
+      const v = cells(m, key);
+      expect(createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex'), key).toBe(hash);
+    }
+    expect(m.metadata.dataVersion).not.toBe('synthetic-7f152fc987c0efde'); // this market's version under /1
   });
 
   it('hashes every parameter into the data version', () => {
