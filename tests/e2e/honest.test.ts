@@ -117,10 +117,16 @@ describe('the loop rejects an LLM strategy that sets its own costs (a real HTTP 
   let server: Server;
   let origin = '';
   let requests = 0;
+  /** What the model is asked to write, in order; the last one repeats. */
+  let script: string[] = [CHEAP];
+  const bodies: string[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
-      req.resume();
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
+        bodies.push(body);
+        const code = script[Math.min(requests, script.length - 1)] ?? CHEAP;
         requests += 1;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
@@ -129,7 +135,7 @@ describe('the loop rejects an LLM strategy that sets its own costs (a real HTTP 
             object: 'chat.completion',
             created: 1_764_000_000,
             model: 'e2e',
-            choices: [{ index: 0, message: { role: 'assistant', content: `\`\`\`js\n${CHEAP}\`\`\`` }, finish_reason: 'stop' }],
+            choices: [{ index: 0, message: { role: 'assistant', content: `\`\`\`js\n${code}\`\`\`` }, finish_reason: 'stop' }],
             usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
           }),
         );
@@ -149,5 +155,32 @@ describe('the loop rejects an LLM strategy that sets its own costs (a real HTTP 
     expect(iteration.record.level).toBe(0);
     expect(iteration.record.error?.message).toContain("'feeRatio' is set by the run, not by the strategy");
     expect(iteration.record.evidence).toBeNull();
+  });
+
+  it('never shows the model the holdout: the champion it wrote is measured on it, the next prompts do not contain it', async () => {
+    const cwd = tempDir('llm-holdout');
+    const oracleLike = "const close = data.get('etl:adj_close');\nconst momentum = (close.shift(21) / close.shift(252) - 1).rank();\nconst calm = (-close.pctChange(1).rolling(60).std()).rank();\nreturn sim((momentum * 2 + calm).isLargest(20), { resample: 'M' });\n";
+    const variant = oracleLike.replace('isLargest(20)', 'isLargest(25)');
+    script = [oracleLike, variant, variant.replace('isLargest(25)', 'isLargest(30)')];
+    requests = 0;
+    bodies.length = 0;
+    const result = await runCli(['run', '--iterations', '3', '--llm', 'openai-compatible:e2e', '--llm-base-url', `${origin}/v1`], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const champion = JSON.parse((await runCli(['champion', '--json'], { cwd })).stdout) as { iteration: number; holdout: Record<string, number | null> | null };
+    expect(champion.holdout).not.toBeNull();
+    expect(bodies.length).toBeGreaterThanOrEqual(3);
+    const planted = Object.values(champion.holdout ?? {}).filter((v): v is number => v !== null && Number.isFinite(v) && !Number.isInteger(v));
+    expect(planted.length).toBeGreaterThan(3);
+    // the way the prompt would show them: "Sharpe 0.887", "CAGR 12.3%"
+    const h = champion.holdout ?? {};
+    const shown = [`Sharpe ${(h.sharpe ?? 0).toFixed(3)}`, `CAGR ${((h.cagr ?? 0) * 100).toFixed(1)}%`, `total return ${((h.totalReturn ?? 0) * 100).toFixed(1)}%`];
+    for (const body of bodies) for (const text of shown) expect(body).not.toContain(text);
+    // no prompt (those after the promotion included): none of its holdout figures, at full precision or as shown (4 digits)
+    for (const body of bodies) {
+      for (const value of planted) {
+        expect(body).not.toContain(String(value));
+        expect(body).not.toContain(value.toFixed(4));
+      }
+    }
   });
 });

@@ -53,7 +53,7 @@ async function one(seed: number, effects: 'default' | 'none'): Promise<string> {
         s === null ? '—' : `${f(s.dsr, 3)}${s.significant ? ' (significant)' : ''}`,
         s === null ? '—' : `${s.trials} / ${s.effectiveTrials}`,
         validation.isOk() ? f(validation.value.pbo, 3) : `— (${validation.error.message})`,
-        `${report.trials} / ${report.backtests} = ${((report.trials / Math.max(1, report.backtests)) * 100).toFixed(1)} %`,
+        `${report.distinctBacktests} / ${report.backtests} = ${((report.distinctBacktests / Math.max(1, report.backtests)) * 100).toFixed(1)} % (${iterations - report.backtests} not backtested)`,
         String(report.holdoutLooks),
         f(iterations / seconds, 1),
       ].join(' | ');

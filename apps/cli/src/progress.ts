@@ -56,8 +56,8 @@ export function summaryText(summary: LoopSummary, extra: SummaryExtras = {}): st
   const report = extra.report;
   if (report !== undefined) {
     if (report.protocol !== null) lines.push(protocolLine(report.protocol));
-    const share = report.backtests > 0 ? ` (${((report.trials / report.backtests) * 100).toFixed(0)}% of ${report.backtests} backtests distinct)` : '';
-    lines.push(`Trials: ${report.trials} distinct strategies measured${share}`);
+    const share = report.backtests > 0 ? `; ${report.distinctBacktests} of ${report.backtests} backtests distinct (${((report.distinctBacktests / report.backtests) * 100).toFixed(1)}%)` : '';
+    lines.push(`Trials: ${report.trials} distinct strategies with a return profile${share}`);
   }
   const champion = summary.champion;
   if (champion === null) {

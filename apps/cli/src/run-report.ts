@@ -32,8 +32,10 @@ export interface RunReport {
   readonly iterations: number;
   /** Distinct strategies measured (duplicates are never trials). */
   readonly trials: number;
-  /** Records that backtested a strategy (refused duplicates excluded), and the share of them that were distinct. */
+  /** Records that backtested a strategy (refused duplicates excluded) … */
   readonly backtests: number;
+  /** … and how many different strategies they measured (the rest re-measured one). */
+  readonly distinctBacktests: number;
   readonly holdoutLooks: number;
   readonly significance: ChampionSignificance | null;
   readonly validation: RunValidation | null;
@@ -54,6 +56,7 @@ export function buildRunReport(
     iterations: records.length,
     trials: trials.length,
     backtests: records.filter((r) => r.evidence !== null).length,
+    distinctBacktests: new Set(records.filter((r) => r.evidence !== null).map((r) => r.strategyId)).size,
     holdoutLooks: holdoutLooks(records),
     significance: champion === null ? null : championSignificance(champion, trials),
     validation,

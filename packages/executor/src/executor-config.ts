@@ -34,7 +34,7 @@ export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly r
     sanity: DEFAULT_SANITY_BOUNDS,
     maxChampionConflictRetries: 5,
     holdout: true,
-    maxDuplicateAttempts: 25,
+    maxDuplicateAttempts: 100,
     ...overrides,
   };
 }

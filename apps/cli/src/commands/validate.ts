@@ -1,5 +1,5 @@
 import { errAsync, ResultAsync } from 'neverthrow';
-import { probabilityOfOverfitting, type IterationRecord, type RunProtocol, type RunValidation } from '@alphaloop/domain';
+import { MAX_PBO_SPLITS, probabilityOfOverfitting, type IterationRecord, type RunProtocol, type RunValidation } from '@alphaloop/domain';
 import type { MarketData } from '@alphaloop/adapter-market-data';
 import type { Storage } from '@alphaloop/adapter-storage-kysely';
 import { createBacktest, openDatabase, openMarket } from '../app.js';
@@ -104,7 +104,9 @@ export async function validateCommand(settings: Settings, io: MainIo, options: V
     return code;
   };
   if (!(options.top >= 2)) return fail(`--top must be at least 2 (PBO compares strategies), got ${options.top}`, 2);
-  if (!(options.splits >= 2 && options.splits % 2 === 0 && options.splits <= 24)) return fail(`--splits must be an even number from 2 to 24, got ${options.splits}`, 2);
+  if (!(options.splits >= 2 && options.splits % 2 === 0 && options.splits <= MAX_PBO_SPLITS)) {
+    return fail(`--splits must be an even number from 2 to ${MAX_PBO_SPLITS}, got ${options.splits}`, 2);
+  }
   const opened = await openDatabase(settings);
   if (opened.isErr()) return fail(opened.error.message);
   const storage = opened.value;

@@ -14,7 +14,11 @@ export interface OverfittingReport {
   readonly pbo: number;
   /** λ = ln(ω / (1 − ω)) per split, ω = out-of-sample rank of the in-sample winner / (N + 1); splits in lexicographic order of their in-sample blocks. */
   readonly logits: readonly number[];
-  /** OLS slope of the winner's out-of-sample Sharpe on its in-sample Sharpe across splits ("performance degradation"; < 0 is typical of overfitting). */
+  /**
+   * OLS slope of the winner's out-of-sample Sharpe on its in-sample Sharpe across splits ("performance
+   * degradation"). J and J̄ are complements, so it is negative even for pure noise (about −0.5 for 20 noise
+   * trials): read it beside `pbo`, not alone.
+   */
   readonly degradationSlope: number;
   readonly degradationIntercept: number;
   /** Share of splits in which the in-sample winner's out-of-sample Sharpe is below 0. */
