@@ -31,14 +31,10 @@ const SQRT_252 = Math.sqrt(252);
  */
 const roundReturn = (r: number): number => Math.round(r * 1e7) / 1e7;
 
-/** Annualised Sharpe of the excess returns: the engine's `dailySharpe` formula (mean / sd ddof 1 · √252). */
+/** Annualised Sharpe of the excess returns (mean / sd ddof 1 · √252, the engine's `dailySharpe`); null when undefined. */
 function annualisedSharpe(excess: readonly number[]): number | null {
-  const n = excess.length;
-  if (n < 2) return null;
-  const mean = excess.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(excess.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const sharpe = (mean / sd) * SQRT_252;
-  return sd > 0 && Number.isFinite(sharpe) ? sharpe : null;
+  const sharpe = returnMoments(excess).sharpe * SQRT_252;
+  return Number.isFinite(sharpe) ? sharpe : null;
 }
 
 /**
