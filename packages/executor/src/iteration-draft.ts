@@ -45,8 +45,6 @@ export class IterationDraft {
   stopReason: string | null = null;
   /** Strategy ids the run has measured (read in step 1). */
   measured: ReadonlySet<string> = new Set();
-  /** Proposals of the factor graph skipped because the run had measured them. */
-  duplicateProposals = 0;
   /** The holdout was measured for this iteration's strategy (at most once, even when a conflict re-decides). */
   holdoutMeasured = false;
   /** Time the save took; not part of the record, which is built before it is saved. */

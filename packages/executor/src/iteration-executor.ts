@@ -171,7 +171,6 @@ export class IterationExecutor {
       .mapErr((e) => toIterationError(e, 'generate'))
       .andThen((made) => {
         if (!draft.measured.has(made.strategyId)) {
-          draft.duplicateProposals = attempt - 1;
           return lift<Candidate>(
             ok({ source: 'factor_graph', code: made.code, strategyId: made.strategyId, parentId: made.parentId, operator: made.operator, generation: made.generation }),
           );
