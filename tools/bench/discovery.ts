@@ -4,7 +4,10 @@
 // in-sample and holdout Sharpe, the oracle's holdout Sharpe, their ratio, PSR/DSR, PBO, the share of distinct
 // backtests and iterations/s. Then the same on a market with every planted effect set to zero: no champion may
 // be labelled significant.
-// Run: npm run bench -w @alphaloop/bench -- discovery.ts [iterations=1000] [seeds=1,2,3,4,5] [zero-effect seeds=1,2,3]
+// Both searches side by side, in one run: `champion` (always mutate the champion, the seven classic operators: the
+// search before the archive) and `archive` (parents from the quality-diversity archive, multi-factor operators,
+// crossover, exploration after stagnation).
+// Run: npm run bench -w @alphaloop/bench -- discovery.ts [iterations=1000] [seeds=1,2,3,4,5] [zero-effect seeds=1,2,3] [searches=champion,archive]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +20,18 @@ import { validateRun } from '@alphaloop/cli/validate';
 const iterations = Number(process.argv[2] ?? 1000);
 const seeds = (process.argv[3] ?? '1,2,3,4,5').split(',').filter(Boolean).map(Number);
 const zeroSeeds = (process.argv[4] ?? '1,2,3').split(',').filter(Boolean).map(Number);
+const searches = (process.argv[5] ?? 'champion,archive').split(',').filter(Boolean) as ('champion' | 'archive')[];
+const ratios = new Map<string, number[]>();
 
 const f = (v: number | null | undefined, d = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
-async function one(seed: number, effects: 'default' | 'none'): Promise<string> {
+async function one(seed: number, effects: 'default' | 'none', search: 'champion' | 'archive'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'alphaloop-bench-discovery-'));
   try {
-    const run = `discovery-${effects}-${seed}`;
+    const run = `discovery-${effects}-${seed}-${search}`;
     const settings = resolveSettings({
       env: {},
-      flags: { db: join(dir, 'db'), cacheDir: join(dir, 'cache'), run, seed, log: { level: 'silent' }, synthetic: { effects } },
+      flags: { db: join(dir, 'db'), cacheDir: join(dir, 'cache'), run, seed, search, log: { level: 'silent' }, synthetic: { effects } },
     })._unsafeUnwrap();
     const { logger } = createLogger(settings);
     const app = (await openApp(settings, logger))._unsafeUnwrap();
@@ -43,8 +48,10 @@ async function one(seed: number, effects: 'default' | 'none'): Promise<string> {
       const championHoldout = c?.holdout?.sharpe ?? null;
       const ratio = championHoldout !== null && oracleHoldout !== null ? championHoldout / oracleHoldout : null;
       const s = report.significance;
+      if (effects === 'default' && ratio !== null) ratios.set(search, [...(ratios.get(search) ?? []), ratio]);
       return [
         effects === 'none' ? `zero-effect ${seed}` : String(seed),
+        search,
         f(c?.metrics.sharpe),
         f(c?.evidence?.score),
         f(championHoldout),
@@ -55,6 +62,7 @@ async function one(seed: number, effects: 'default' | 'none'): Promise<string> {
         validation.isOk() ? f(validation.value.pbo, 3) : `— (${validation.error.message})`,
         `${report.distinctBacktests} / ${report.backtests} = ${((report.distinctBacktests / Math.max(1, report.backtests)) * 100).toFixed(1)} % (${iterations - report.backtests} not backtested)`,
         String(report.holdoutLooks),
+        search === 'archive' ? String(report.archive.length) : '—',
         f(iterations / seconds, 1),
       ].join(' | ');
     } finally {
@@ -66,7 +74,11 @@ async function one(seed: number, effects: 'default' | 'none'): Promise<string> {
 }
 
 console.log(`${iterations} factor-graph iterations per seed; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log('| seed | champion in-sample Sharpe | robust score | champion holdout Sharpe | oracle in-sample / holdout Sharpe | ratio (holdout) | DSR | trials / effective | PBO | distinct backtests | holdout looks | iterations/s |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const seed of seeds) console.log(`| ${await one(seed, 'default')} |`);
-for (const seed of zeroSeeds) console.log(`| ${await one(seed, 'none')} |`);
+console.log('| seed | search | champion in-sample Sharpe | robust score | champion holdout Sharpe | oracle in-sample / holdout Sharpe | ratio (holdout) | DSR | trials / effective | PBO | distinct backtests | holdout looks | archive cells | iterations/s |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const seed of seeds) for (const search of searches) console.log(`| ${await one(seed, 'default', search)} |`);
+for (const seed of zeroSeeds) for (const search of searches) console.log(`| ${await one(seed, 'none', search)} |`);
+for (const [search, list] of ratios) {
+  const mean = list.reduce((a, b) => a + b, 0) / list.length;
+  console.log(`${search}: planted-edge ratio on the holdout mean ${f(mean)}, min ${f(Math.min(...list))} over ${list.length} seeds`);
+}

@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { TOKENS } from '@alphaloop/ports';
 import { okAsync, type ResultAsync } from 'neverthrow';
-import { metricsFrom, type Champion, type IterationRecord } from '@alphaloop/domain';
+import { metricsFrom, type ArchiveElite, type Champion, type IterationRecord } from '@alphaloop/domain';
 import type { BacktestOutcome, ChampionChange, LoggerPort, StorageError } from '@alphaloop/ports';
 import { ManualClock, StaticMarketData, TestRandom } from '@alphaloop/ports/test-doubles';
 import { bindExecutor, EXECUTOR_TOKENS, executorConfig, type IterationExecutor } from '@alphaloop/executor';
@@ -28,6 +28,8 @@ class BoundedHistory {
   count = () => okAsync(this.next);
   get = () => okAsync(this.champion);
   compareAndSet = () => okAsync(undefined);
+  /** ArchiveRepository: the scripted metrics have no turnover, so no strategy gets a cell and the archive stays empty. */
+  load = () => okAsync([] as ArchiveElite[]);
 }
 const noop = (): void => undefined;
 const logger: LoggerPort = { debug: noop, info: noop, warn: noop, error: noop };
@@ -59,11 +61,13 @@ container.bind(TOKENS.Backtest).toConstantValue({
       monthlyReturns: [],
       holdoutMetrics: null,
       dailyReturns: null,
+      traits: { family: 'momentum' as const, averageHoldings: 10 },
       costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' as const },
     }),
 });
 container.bind(TOKENS.HistoryRepository).toConstantValue(store);
 container.bind(TOKENS.ChampionRepository).toConstantValue(store);
+container.bind(TOKENS.ArchiveRepository).toConstantValue(store);
 container.bind(TOKENS.MarketData).toConstantValue(new StaticMarketData());
 container.bind(TOKENS.Clock).toConstantValue(new ManualClock());
 container.bind(TOKENS.Random).toConstantValue(new TestRandom(7));

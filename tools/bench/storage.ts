@@ -41,6 +41,7 @@ function record(runId: string, iteration: number, strategyId = 'a1b2c3d4e5f60718
     error: null,
     championUpdated: false,
     championDecision: { replace: false, rule: null, reasons: ['robust score 1.1800 below both bars: 1.2600 (+5%) and 1.2200 (+0.02)'] },
+    search: { cell: 'momentum/6-15/monthly', family: 'momentum', parentCell: 'momentum/6-15/monthly', mateId: null, parentChoice: 'archive', archive: { kind: 'rejected', cell: 'momentum/6-15/monthly', correlation: { elite: 0.41, parent: 0.88 }, reason: "score 1.1800 not above the elite's 1.2500" } },
     feedbackUsed: 'Iteration 41: improving — Sharpe 1.12 → 1.25 over the last 5 records. '.repeat(7),
     timings: { load_history: 0.4, feedback: 0.1, decide_source: 0.01, generate: 2.3, backtest: 120.5, metrics: 0.3, classify: 0.01, champion: 0.05, build_record: 0.02 },
     llmUsage: null,

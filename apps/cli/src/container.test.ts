@@ -21,6 +21,7 @@ const adapters: Adapters = {
   backtest: new ScriptedBacktest(() => ({ sharpe: 1, totalReturn: 0.1, maxDrawdown: -0.1 })),
   history: store,
   champions: store,
+  archive: store,
   marketData: new StaticMarketData(),
   clock: new ManualClock(),
   random: new TestRandom(1),

@@ -4,6 +4,7 @@ import type { ChampionPolicy } from '@alphaloop/domain';
 import { bindExecutor, executorConfig, type ExecutorConfig } from '@alphaloop/executor';
 import {
   TOKENS,
+  type ArchiveRepository,
   type BacktestPort,
   type ChampionRepository,
   type ClockPort,
@@ -22,6 +23,7 @@ export interface Adapters {
   readonly backtest: BacktestPort;
   readonly history: HistoryRepository;
   readonly champions: ChampionRepository;
+  readonly archive: ArchiveRepository;
   readonly marketData: MarketDataPort;
   readonly clock: ClockPort;
   readonly random: RandomPort;
@@ -34,6 +36,8 @@ export interface ContainerConfig {
   readonly champion: ChampionPolicy;
   /** The run has a locked holdout (a new champion is measured on it once). Default true. */
   readonly holdout?: boolean;
+  /** Where the factor graph starts from (default `archive`; `champion` is the search before the archive). */
+  readonly search?: 'archive' | 'champion';
   readonly adapters: Partial<Adapters>;
 }
 
@@ -49,6 +53,7 @@ export function createContainer(config: ContainerConfig): Container {
     backtest: TOKENS.Backtest,
     history: TOKENS.HistoryRepository,
     champions: TOKENS.ChampionRepository,
+    archive: TOKENS.ArchiveRepository,
     marketData: TOKENS.MarketData,
     clock: TOKENS.Clock,
     random: TOKENS.Random,
@@ -63,6 +68,7 @@ export function createContainer(config: ContainerConfig): Container {
     source: { innovationRate: config.innovationRate, maxConsecutiveLlmFailures: 3 },
     champion: config.champion,
     holdout: config.holdout ?? true,
+    search: config.search ?? 'archive',
   });
   bindExecutor(container, executor);
   return container;

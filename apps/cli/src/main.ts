@@ -66,6 +66,7 @@ function flagSettings(flags: Flags): Record<string, unknown> {
     llm: Object.keys(llm).length ? llm : undefined,
     backtest: Object.keys(backtest).length ? backtest : undefined,
     synthetic: Object.keys(synthetic).length ? synthetic : undefined,
+    search: flags.search,
   };
 }
 
@@ -106,6 +107,7 @@ export function buildProgram(io: MainIo, setExit: (code: number) => void): Comma
     .option('--fee-ratio <fraction>', 'commission per buy and sell for every strategy (default 0.001425)', decimal('--fee-ratio'))
     .option('--tax-ratio <fraction>', 'tax on sells for every strategy (default 0.003)', decimal('--tax-ratio'))
     .option('--folds <k>', 'contiguous in-sample folds of the selection score (default 4)', integer('--folds'))
+    .option('--search <kind>', "'archive' (default: parents from the run's quality-diversity archive) or 'champion' (always mutate the champion)")
     .option('--timeout-ms <ms>', 'time limit per backtest (default 30000)', integer('--timeout-ms'))
     .option('--max-cost-usd <usd>', 'stop the run when the LLM has cost this much', decimal('--max-cost-usd'))
     .option('--max-tokens <n>', 'stop the run after this many LLM tokens', integer('--max-tokens'))
@@ -155,6 +157,12 @@ export function buildProgram(io: MainIo, setExit: (code: number) => void): Comma
     .action(async (flags: Flags & { code?: boolean }) => {
       const { championCommand } = await import('./commands/inspect.js');
       setExit(await championCommand(settingsFrom(flags, io.env), io, { json: flags.json === true, codeOnly: flags.code === true }));
+    });
+
+  withCommon(program.command('archive').description("the run's quality-diversity archive: the best strategy of each behaviour cell"))
+    .action(async (flags: Flags) => {
+      const { archiveCommand } = await import('./commands/inspect.js');
+      setExit(await archiveCommand(settingsFrom(flags, io.env), io, { json: flags.json === true }));
     });
 
   withCommon(program.command('backtest').description('backtest one strategy file and print its metrics'))

@@ -1,6 +1,6 @@
 import type { LoopEvent, LoopSummary } from '@alphaloop/executor';
 import { LEVEL_NAMES, type Champion } from '@alphaloop/domain';
-import { championLines, metricsLine, protocolLine, type RunReport } from './run-report.js';
+import { archiveLine, championLines, metricsLine, protocolLine, type RunReport } from './run-report.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -29,8 +29,10 @@ export function iterationLine(event: Extract<LoopEvent, { type: 'iteration' }>, 
   const outcome = record.error
     ? `L0 ${record.error.category}: ${firstLine(record.error.message, 70)}`
     : `L${record.level} Sharpe ${num(record.metrics.sharpe)} score ${num(record.evidence?.score ?? null)}${(record.evidence?.suspicious.length ?? 0) > 0 ? ' SUSPICIOUS' : ''}`;
+  const archive = record.search?.archive;
+  const placed = archive?.kind === 'inserted' ? ` +cell ${archive.cell}` : archive?.kind === 'replaced' ? ` ↑cell ${archive.cell}` : '';
   const championText = champion ? `champion ${num(champion.metrics.sharpe)} (#${champion.iteration})${record.championUpdated ? ' NEW' : ''}` : 'no champion';
-  return `[${position}] #${record.iteration} ${source} ${outcome} | ${championText} | ${formatDuration(event.elapsedMs)} ETA ${formatDuration(event.etaMs)}`;
+  return `[${position}] #${record.iteration} ${source} ${outcome}${placed} | ${championText} | ${formatDuration(event.elapsedMs)} ETA ${formatDuration(event.etaMs)}`;
 }
 
 function firstLine(text: string, max: number): string {
@@ -58,6 +60,7 @@ export function summaryText(summary: LoopSummary, extra: SummaryExtras = {}): st
     if (report.protocol !== null) lines.push(protocolLine(report.protocol));
     const share = report.backtests > 0 ? `; ${report.distinctBacktests} of ${report.backtests} backtests distinct (${((report.distinctBacktests / report.backtests) * 100).toFixed(1)}%)` : '';
     lines.push(`Trials: ${report.trials} distinct strategies with a return profile${share}`);
+    lines.push(archiveLine(report));
   }
   const champion = summary.champion;
   if (champion === null) {
@@ -82,4 +85,12 @@ function stopText(summary: LoopSummary): string {
     case 'storage_failed':
       return `storage failed — ${summary.stopMessage ?? ''}`;
   }
+}
+
+/** Said once when the search starts exploring because its archive stopped improving, and once when it improves again. */
+export function stagnationNotice(wasStagnating: boolean, result: { readonly stagnating: boolean; readonly record: { readonly search: { readonly archive: { readonly kind: string } | null } | null } }): string | null {
+  const improved = result.record.search?.archive?.kind === 'inserted' || result.record.search?.archive?.kind === 'replaced';
+  if (!wasStagnating && result.stagnating) return 'search: the archive has not improved for a while: exploring new strategies from the factor library';
+  if (wasStagnating && improved) return 'search: the archive improved again: back to deriving from its elites';
+  return null;
 }

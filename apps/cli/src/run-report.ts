@@ -1,10 +1,12 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
 import {
   championSignificance,
+  lastImprovement,
   holdoutLooks,
   TRIAL_CORRELATION,
   trialsOf,
   type Champion,
+  type ArchiveElite,
   type ChampionSignificance,
   type IterationRecord,
   type RunProtocol,
@@ -39,6 +41,8 @@ export interface RunReport {
   readonly holdoutLooks: number;
   readonly significance: ChampionSignificance | null;
   readonly validation: RunValidation | null;
+  /** The run's quality-diversity archive, by cell (empty for a champion-only search or an older run). */
+  readonly archive: readonly ArchiveElite[];
 }
 
 export function buildRunReport(
@@ -47,6 +51,7 @@ export function buildRunReport(
   champion: Champion | null,
   protocol: RunProtocol | null,
   validation: RunValidation | null,
+  archive: readonly ArchiveElite[] = [],
 ): RunReport {
   const trials = trialsOf(records);
   return {
@@ -60,6 +65,7 @@ export function buildRunReport(
     holdoutLooks: holdoutLooks(records),
     significance: champion === null ? null : championSignificance(champion, trials),
     validation,
+    archive,
   };
 }
 
@@ -67,7 +73,9 @@ export function loadRunReport(storage: Storage, runId: string): ResultAsync<RunR
   return allRecords(storage.history, runId).andThen((records) =>
     storage.champions.get(runId).andThen((champion) =>
       storage.protocols.get(runId).andThen((protocol) =>
-        storage.validations.latest(runId).map((validation) => buildRunReport(runId, records, champion, protocol, validation)),
+        storage.validations.latest(runId).andThen((validation) =>
+          storage.archive.load(runId).map((archive) => buildRunReport(runId, records, champion, protocol, validation, archive)),
+        ),
       ),
     ),
   );
@@ -123,4 +131,14 @@ export function championLines(report: RunReport, oracleHoldoutSharpe: number | n
     lines.push(`  planted-edge ratio on the holdout (champion Sharpe ${num(c.holdout.sharpe, 3)} / oracle ${num(oracleHoldoutSharpe, 3)}): ${num(c.holdout.sharpe / oracleHoldoutSharpe)}`);
   }
   return lines;
+}
+
+/** The archive in one line: cells filled, the best elite, and how long since it last improved. */
+export function archiveLine(report: RunReport): string {
+  const elites = report.archive;
+  if (elites.length === 0) return 'Archive: empty (no profitable strategy with a behaviour cell yet, or a champion-only search)';
+  const best = [...elites].sort((a, b) => (b.evidence.score ?? 0) - (a.evidence.score ?? 0))[0] as ArchiveElite;
+  const last = lastImprovement(elites);
+  const since = last === null ? '' : `; last improved at iteration ${last} (${Math.max(0, report.iterations - 1 - last)} iterations ago)`;
+  return `Archive: ${elites.length} cell${elites.length === 1 ? '' : 's'} filled; best ${best.cell} score ${num(best.evidence.score, 3)} (${best.strategyId})${since} — alphaloop archive --run ${report.runId}`;
 }

@@ -67,6 +67,11 @@ export const settingsSchema = z.strictObject({
     })
     .prefault({}),
   llm: llmConfigSchema.prefault({}),
+  /**
+   * Where the factor graph starts from: 'archive' (the run's quality-diversity archive: parents drawn from its cells,
+   * crossover, exploration after stagnation) or 'champion' (always the champion: the search before the archive).
+   */
+  search: z.enum(['archive', 'champion']).default('archive'),
   champion: z
     .strictObject({
       minSharpeForFirst: z.number().default(DEFAULT_CHAMPION_POLICY.minSharpeForFirst),

@@ -21,7 +21,7 @@ describe('error categories and steps', () => {
 describe('isSuccessful', () => {
   const base: IterationRecord = {
     runId: 'r', iteration: 0, source: 'llm', strategyCode: null, strategyId: null, parentId: null, mutationOperator: null,
-    generation: null, metrics: EMPTY_METRICS, holdoutMetrics: null, evidence: null, championDecision: null, level: 1, error: null, championUpdated: false,
+    generation: null, metrics: EMPTY_METRICS, holdoutMetrics: null, evidence: null, championDecision: null, search: null, level: 1, error: null, championUpdated: false,
     feedbackUsed: '', timings: {}, llmUsage: null, timestamp: '2026-01-01T00:00:00.000Z',
   };
   it('means executed without error', () => {

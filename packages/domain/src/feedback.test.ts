@@ -17,7 +17,7 @@ let counter = 0;
 const ok = (sharpe: number | null, extra: Partial<IterationRecord> = {}): IterationRecord => ({
   runId: 'r', iteration: (counter += 1), source: 'factor_graph', strategyCode: 'c', strategyId: 's', parentId: null,
   mutationOperator: null, generation: 0, metrics: metricsFrom({ sharpe, totalReturn: 0.25, maxDrawdown: -0.12, trades: 40 }),
-  holdoutMetrics: null, evidence: null, championDecision: null, level: sharpe !== null && sharpe > 0 ? 3 : 2, error: null, championUpdated: false, feedbackUsed: '',
+  holdoutMetrics: null, evidence: null, championDecision: null, search: null, level: sharpe !== null && sharpe > 0 ? 3 : 2, error: null, championUpdated: false, feedbackUsed: '',
   timings: {}, llmUsage: null, timestamp: '2026-01-01T00:00:00.000Z', ...extra,
 });
 const failed = (category: ErrorCategory, message: string): IterationRecord =>

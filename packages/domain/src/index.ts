@@ -8,6 +8,8 @@ export * from './source-decision.js';
 export * from './feedback.js';
 export * from './sanity.js';
 export * from './evidence.js';
+export * from './archive.js';
+export * from './search-tally.js';
 export * from './protocol.js';
 export * from './validation.js';
 export * from './significance.js';

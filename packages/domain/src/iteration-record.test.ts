@@ -5,7 +5,7 @@ import { EMPTY_METRICS, metricsFrom } from './metrics.js';
 const record: IterationRecord = {
   runId: 'r', iteration: 3, source: 'factor_graph', strategyCode: 'x', strategyId: 's', parentId: null, mutationOperator: null, generation: 1,
   metrics: metricsFrom({ sharpe: 1 }), holdoutMetrics: metricsFrom({ sharpe: 7.777 }), evidence: null, level: 3, error: null,
-  championUpdated: true, championDecision: { replace: true, rule: 'first', reasons: ['first'] }, feedbackUsed: '', timings: {}, llmUsage: null,
+  championUpdated: true, championDecision: { replace: true, rule: 'first', reasons: ['first'] }, search: null, feedbackUsed: '', timings: {}, llmUsage: null,
   timestamp: '2026-01-01T00:00:00.000Z',
 };
 

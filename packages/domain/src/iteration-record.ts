@@ -3,6 +3,7 @@ import type { SuccessLevel } from './levels.js';
 import type { StrategyMetrics } from './metrics.js';
 import type { ChampionDecision } from './champion.js';
 import type { SelectionEvidence } from './evidence.js';
+import type { SearchStep } from './archive.js';
 
 export type StrategySource = 'llm' | 'factor_graph';
 
@@ -45,6 +46,8 @@ export interface IterationRecord {
   readonly championUpdated: boolean;
   /** Why the policy promoted the strategy or did not (null when the iteration failed before the decision). */
   readonly championDecision: ChampionDecision | null;
+  /** The search step: behaviour cell, how the parent was chosen, what the archive did (null in records stored before the archive). */
+  readonly search: SearchStep | null;
   readonly feedbackUsed: string;
   readonly timings: StepTimings;
   readonly llmUsage: LlmUsage | null;

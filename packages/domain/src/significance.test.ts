@@ -35,7 +35,7 @@ function evidenceOf(daily: readonly number[]): SelectionEvidence {
 const record = (iteration: number, strategyId: string | null, evidence: SelectionEvidence | null, holdout = false): IterationRecord => ({
   runId: 'r', iteration, source: 'factor_graph', strategyCode: 'x', strategyId, parentId: null, mutationOperator: null, generation: null,
   metrics: metricsFrom({}), holdoutMetrics: holdout ? metricsFrom({ sharpe: 1 }) : null, evidence, level: 3, error: null,
-  championUpdated: holdout, championDecision: null, feedbackUsed: '', timings: {}, llmUsage: null, timestamp: '2026-01-01T00:00:00.000Z',
+  championUpdated: holdout, championDecision: null, search: null, feedbackUsed: '', timings: {}, llmUsage: null, timestamp: '2026-01-01T00:00:00.000Z',
 });
 
 const champion = (strategyId: string, evidence: SelectionEvidence | null): Champion => ({

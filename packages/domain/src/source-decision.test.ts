@@ -5,7 +5,7 @@ import { consecutiveLlmFailures, decideSource, DEFAULT_SOURCE_POLICY } from './s
 
 const record = (source: 'llm' | 'factor_graph', failedStep: 'generate' | 'backtest' | null): IterationRecord => ({
   runId: 'r', iteration: 0, source, strategyCode: null, strategyId: null, parentId: null, mutationOperator: null, generation: null,
-  metrics: metricsFrom({}), holdoutMetrics: null, evidence: null, championDecision: null, level: failedStep ? 0 : 3,
+  metrics: metricsFrom({}), holdoutMetrics: null, evidence: null, championDecision: null, search: null, level: failedStep ? 0 : 3,
   error: failedStep ? { category: 'llm', message: 'x', step: failedStep } : null,
   championUpdated: false, feedbackUsed: '', timings: {}, llmUsage: null, timestamp: '2026-01-01T00:00:00.000Z',
 });

@@ -5,6 +5,7 @@ import { HistoryCache } from './history-cache.js';
 import { IterationExecutor } from './iteration-executor.js';
 import { LearningLoop } from './learning-loop.js';
 import { MeasuredStrategies } from './measured-strategies.js';
+import { RunArchive } from './run-archive.js';
 
 /** Every port the executor needs; `assertPortsBound` names the missing ones. */
 export const REQUIRED_PORTS = [
@@ -13,6 +14,7 @@ export const REQUIRED_PORTS = [
   'Backtest',
   'HistoryRepository',
   'ChampionRepository',
+  'ArchiveRepository',
   'MarketData',
   'Clock',
   'Random',
@@ -33,6 +35,7 @@ export function bindExecutor(container: Container, config: ExecutorConfig): void
   container.bind(EXECUTOR_TOKENS.Config).toConstantValue(config);
   container.bind(EXECUTOR_TOKENS.HistoryCache).to(HistoryCache).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.MeasuredStrategies).to(MeasuredStrategies).inSingletonScope();
+  container.bind(EXECUTOR_TOKENS.RunArchive).to(RunArchive).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.IterationExecutor).to(IterationExecutor).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.LearningLoop).to(LearningLoop).inSingletonScope();
 }

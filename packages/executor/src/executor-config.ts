@@ -1,8 +1,10 @@
 import {
+  DEFAULT_ARCHIVE_POLICY,
   DEFAULT_CHAMPION_POLICY,
   DEFAULT_SANITY_BOUNDS,
   DEFAULT_SOURCE_POLICY,
   DEFAULT_STALENESS_POLICY,
+  type ArchivePolicy,
   type ChampionPolicy,
   type SanityBounds,
   type SourcePolicy,
@@ -23,6 +25,12 @@ export interface ExecutorConfig {
   readonly holdout: boolean;
   /** How many strategies the factor graph may propose in one iteration before giving up on finding an unmeasured one. */
   readonly maxDuplicateAttempts: number;
+  /**
+   * Where the factor graph starts from: `archive` (parents drawn from the run's quality-diversity archive, crossover,
+   * exploration after stagnation) or `champion` (always the champion, the search before the archive existed).
+   */
+  readonly search: 'archive' | 'champion';
+  readonly archive: ArchivePolicy;
 }
 
 export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly runId: string }): ExecutorConfig {
@@ -35,6 +43,8 @@ export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly r
     maxChampionConflictRetries: 5,
     holdout: true,
     maxDuplicateAttempts: 100,
+    search: 'archive',
+    archive: DEFAULT_ARCHIVE_POLICY,
     ...overrides,
   };
 }
@@ -44,6 +54,7 @@ export const EXECUTOR_TOKENS = {
   Config: Symbol.for('alphaloop.executor.Config'),
   HistoryCache: Symbol.for('alphaloop.executor.HistoryCache'),
   MeasuredStrategies: Symbol.for('alphaloop.executor.MeasuredStrategies'),
+  RunArchive: Symbol.for('alphaloop.executor.RunArchive'),
   IterationExecutor: Symbol.for('alphaloop.executor.IterationExecutor'),
   LearningLoop: Symbol.for('alphaloop.executor.LearningLoop'),
 } as const;

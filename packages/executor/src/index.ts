@@ -8,3 +8,4 @@ export * from './iteration-executor.js';
 export * from './learning-loop.js';
 export * from './bind-executor.js';
 export * from './measured-strategies.js';
+export * from './run-archive.js';

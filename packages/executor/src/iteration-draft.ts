@@ -1,5 +1,9 @@
 import {
   EMPTY_METRICS,
+  type ArchiveDecision,
+  type ArchiveElite,
+  type SearchStep,
+  type StrategyTraits,
   type Champion,
   type ChampionDecision,
   type Feedback,
@@ -23,6 +27,8 @@ export interface Candidate {
   readonly parentId: string | null;
   readonly operator: string | null;
   readonly generation: number | null;
+  /** The mate of a crossover. */
+  readonly mateId: string | null;
 }
 
 /** What is known about an iteration so far; a failure at any step becomes a record from this. */
@@ -42,7 +48,19 @@ export class IterationDraft {
   evidence: SelectionEvidence | null = null;
   level: SuccessLevel = 0;
   championDecision: ChampionDecision | null = null;
+  /** The search step: how the parent was chosen, the parent and mate elites, what the backtest measured of behaviour. */
+  parentChoice: SearchStep['parentChoice'] = 'template';
+  parentElite: ArchiveElite | null = null;
+  mateElite: ArchiveElite | null = null;
+  traits: StrategyTraits | null = null;
+  cell: string | null = null;
+  dailyReturns: Float64Array | null = null;
+  archiveDecision: ArchiveDecision | null = null;
+  /** The search had stagnated when this iteration chose its parent. */
+  stagnating = false;
   stopReason: string | null = null;
+  /** The run's archive (read in step 1; empty without the archive search). */
+  elites: readonly ArchiveElite[] = [];
   /** Strategy ids the run has measured (read in step 1). */
   measured: ReadonlySet<string> = new Set();
   /** The holdout was measured for this iteration's strategy (at most once, even when a conflict re-decides). */
@@ -73,10 +91,23 @@ export class IterationDraft {
       error,
       championUpdated,
       championDecision: error === null ? this.championDecision : null,
+      search: this.searchStep(error),
       feedbackUsed: this.feedback?.text ?? '',
       timings: { ...this.timings } satisfies StepTimings,
       llmUsage: this.llmUsage,
       timestamp,
+    };
+  }
+
+  private searchStep(error: IterationError | null): SearchStep | null {
+    if (this.candidate === null) return null;
+    return {
+      cell: error === null ? this.cell : null,
+      family: error === null ? (this.traits?.family ?? null) : null,
+      parentCell: this.parentElite?.cell ?? null,
+      mateId: this.candidate.mateId,
+      parentChoice: this.parentChoice,
+      archive: error === null ? this.archiveDecision : null,
     };
   }
 }

@@ -1,8 +1,14 @@
 import { inject, injectable } from 'inversify';
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import {
   assessBacktest,
+  cellOf,
   checkStaleness,
+  chooseMate,
+  chooseParent,
+  considerForArchive,
+  describeTally,
+  isStagnating,
   consecutiveLlmFailures,
   decideChampion,
   decideSource,
@@ -11,6 +17,8 @@ import {
   isStalenessCheckDue,
   robustScore,
   withoutHoldout,
+  type ArchiveCandidate,
+  type ArchiveElite,
   type Assessment,
   type Champion,
   type IterationError,
@@ -20,6 +28,7 @@ import {
 } from '@alphaloop/domain';
 import {
   TOKENS,
+  type ArchiveChange,
   type BacktestOutcome,
   type BacktestPort,
   type ChampionChange,
@@ -31,6 +40,7 @@ import {
   type LoggerPort,
   type MarketDataPort,
   type RandomPort,
+  type GenerateStrategyInput,
   type StrategyGeneratorPort,
 } from '@alphaloop/ports';
 import { describeThrown, toIterationError, type AdapterThrew } from './error-mapping.js';
@@ -40,6 +50,7 @@ import { HistoryCache, HISTORY_CACHE_CAPACITY } from './history-cache.js';
 import { IterationDraft, type Candidate } from './iteration-draft.js';
 import type { IterationResult } from './iteration-result.js';
 import { MeasuredStrategies } from './measured-strategies.js';
+import { RunArchive } from './run-archive.js';
 
 const lift = <T>(result: Result<T, IterationError>): ResultAsync<T, IterationError> => new ResultAsync(Promise.resolve(result));
 
@@ -61,6 +72,7 @@ export class IterationExecutor {
     @inject(TOKENS.Logger) private readonly logger: LoggerPort,
     @inject(EXECUTOR_TOKENS.HistoryCache) private readonly cache: HistoryCache,
     @inject(EXECUTOR_TOKENS.MeasuredStrategies) private readonly measured: MeasuredStrategies,
+    @inject(EXECUTOR_TOKENS.RunArchive) private readonly archive: RunArchive,
     @inject(EXECUTOR_TOKENS.Config) private readonly config: ExecutorConfig,
   ) {}
 
@@ -97,8 +109,12 @@ export class IterationExecutor {
           draft.champion = champion;
           return guardPort(() => this.measured.get());
         })
-        .map((measured) => {
+        .andThen((measured) => {
           draft.measured = measured;
+          return this.config.search === 'archive' ? guardPort(() => this.archive.elites()) : okAsync<readonly ArchiveElite[], never>([]);
+        })
+        .map((elites) => {
+          draft.elites = elites;
         })
         .mapErr((e) => toIterationError(e, 'load_history')),
     );
@@ -141,11 +157,14 @@ export class IterationExecutor {
           champion: withoutHoldout(draft.champion),
           recent: draft.recent,
           market,
+          elites: otherCellsThan(draft.elites, draft.champion?.strategyId ?? null, 3),
+          searchSummary: describeTally(this.measured.tally()),
         }),
       )
         .map((proposal): Candidate => {
           draft.llmUsage = proposal.usage;
-          return { source: 'llm', code: proposal.code, strategyId: null, parentId: null, operator: null, generation: null };
+          draft.parentChoice = 'llm';
+          return { source: 'llm', code: proposal.code, strategyId: null, parentId: null, operator: null, generation: null, mateId: null };
         })
         .orElse((error) => this.afterLlmFailure(draft, error)),
     );
@@ -165,14 +184,26 @@ export class IterationExecutor {
     return this.parentForMutation(draft).andThen((parent) => this.unmeasuredMutation(draft, parent === null ? null : withoutHoldout(parent), 1));
   }
 
-  /** Asks the generator again while it proposes a strategy the run has measured (bounded): duplicates are not trials. */
-  private unmeasuredMutation(draft: IterationDraft, parent: Champion | null, attempt: number): ResultAsync<Candidate, IterationError> {
-    return guardPort(() => this.generator.generate({ runId: this.config.runId, iteration: draft.iteration, champion: parent }))
+  /**
+   * Asks the generator again while it proposes a strategy the run has measured (bounded): duplicates are not trials.
+   * With the archive, each attempt draws its parent (and mate, or exploration) afresh.
+   */
+  private unmeasuredMutation(draft: IterationDraft, fallback: Champion | null, attempt: number): ResultAsync<Candidate, IterationError> {
+    const input = this.generatorInput(draft, fallback);
+    return guardPort(() => this.generator.generate(input))
       .mapErr((e) => toIterationError(e, 'generate'))
       .andThen((made) => {
         if (!draft.measured.has(made.strategyId)) {
           return lift<Candidate>(
-            ok({ source: 'factor_graph', code: made.code, strategyId: made.strategyId, parentId: made.parentId, operator: made.operator, generation: made.generation }),
+            ok({
+              source: 'factor_graph',
+              code: made.code,
+              strategyId: made.strategyId,
+              parentId: made.parentId,
+              operator: made.operator,
+              generation: made.generation,
+              mateId: made.mateId ?? null,
+            }),
           );
         }
         if (attempt >= this.config.maxDuplicateAttempts) {
@@ -184,8 +215,37 @@ export class IterationExecutor {
             }),
           );
         }
-        return this.unmeasuredMutation(draft, parent, attempt + 1);
+        return this.unmeasuredMutation(draft, fallback, attempt + 1);
       });
+  }
+
+  /**
+   * The archive search: while the archive has stagnated, a share of iterations explores (a new strategy from the
+   * factor library); otherwise a parent elite drawn by its weights, and for a share of iterations a mate from another
+   * cell to cross it with. Without the archive (or while it is empty): the champion or the best strategy so far.
+   */
+  private generatorInput(draft: IterationDraft, fallback: Champion | null): GenerateStrategyInput {
+    const base = { runId: this.config.runId, iteration: draft.iteration };
+    const policy = this.config.archive;
+    draft.parentElite = null;
+    draft.mateElite = null;
+    if (this.config.search === 'archive' && draft.elites.length > 0) {
+      draft.stagnating = isStagnating(draft.elites, draft.iteration, policy);
+      if (draft.stagnating && this.random.next() < policy.exploreShare) {
+        draft.parentChoice = 'explore';
+        return { ...base, champion: null, explore: true };
+      }
+      const parent = chooseParent(draft.elites, () => this.random.next(), policy);
+      if (parent !== null) {
+        const mate = this.random.next() < policy.crossoverShare ? chooseMate(draft.elites, parent, () => this.random.next(), policy) : null;
+        draft.parentChoice = 'archive';
+        draft.parentElite = parent;
+        draft.mateElite = mate;
+        return { ...base, champion: eliteAsParent(parent, this.config.runId), mate: mate === null ? null : { strategyId: mate.strategyId, code: mate.code } };
+      }
+    }
+    draft.parentChoice = fallback === null ? 'template' : 'champion';
+    return { ...base, champion: fallback };
   }
 
   /**
@@ -212,10 +272,12 @@ export class IterationExecutor {
   private runBacktest(draft: IterationDraft, candidate: Candidate): ResultAsync<BacktestOutcome, IterationError> {
     draft.candidate = candidate;
     return this.timed(draft, 'backtest', () =>
-      guardPort(() => this.backtest.run({ code: candidate.code, measured: draft.measured }))
+      guardPort(() => this.backtest.run({ code: candidate.code, measured: draft.measured, dailyReturns: this.config.search === 'archive' }))
         .map((outcome) => {
           draft.strategyId = outcome.strategyId;
           draft.canonicalCode = outcome.canonicalCode;
+          draft.traits = outcome.traits;
+          draft.dailyReturns = outcome.dailyReturns;
           this.measured.add(outcome.strategyId);
           return outcome;
         })
@@ -232,6 +294,7 @@ export class IterationExecutor {
       assessBacktest(outcome.metrics, this.config.sanity)
         .map((assessment) => {
           draft.metrics = assessment.metrics;
+          draft.cell = draft.traits === null ? null : cellOf(assessment.metrics.turnover, draft.traits);
           draft.evidence = {
             folds: outcome.folds,
             score: robustScore(outcome.folds),
@@ -257,10 +320,36 @@ export class IterationExecutor {
   // step 10); a promoted strategy is then measured on the holdout, once: that is the run's only look at it.
   private decideChampionChange(draft: IterationDraft): ResultAsync<ChampionChange | null, IterationError> {
     return this.timed(draft, 'champion', () => {
+      this.decideArchive(draft);
       const change = runCatching(() => ok(this.championChange(draft)), 'champion');
       if (change.isErr() || change.value === null) return lift(change);
       return this.measureHoldout(draft).map(() => this.championChange(draft));
     });
+  }
+
+  /** What the archive does with a profitable strategy (failed ones never enter it, so never become parents). */
+  private decideArchive(draft: IterationDraft): void {
+    const candidate = this.config.search === 'archive' && draft.level === 3 ? archiveCandidate(draft) : null;
+    if (candidate === null) return;
+    const current = draft.elites.find((e) => e.cell === draft.cell) ?? null;
+    const parent = draft.parentElite;
+    draft.archiveDecision = considerForArchive(
+      current,
+      { ...candidate, cell: draft.cell },
+      parent === null ? null : { strategyId: parent.strategyId, score: parent.evidence.score, dailyReturns: parent.dailyReturns },
+      this.config.archive,
+    );
+  }
+
+  /** The archive change stored with the record: the placement it earned and the parents whose children grew. */
+  private archiveChange(draft: IterationDraft): ArchiveChange | undefined {
+    if (this.config.search !== 'archive') return undefined;
+    const decision = draft.archiveDecision;
+    const candidate = decision !== null && decision.kind !== 'rejected' ? archiveCandidate(draft) : null;
+    const place: ArchiveElite | null = candidate === null || draft.cell === null ? null : { ...candidate, cell: draft.cell, children: 0 };
+    const parentIds = [draft.parentElite?.strategyId, draft.mateElite?.strategyId].filter((id): id is string => id !== undefined);
+    if (place === null && parentIds.length === 0) return undefined;
+    return { place, parentIds };
   }
 
   /** The holdout of the strategy just promoted. A failure to measure it leaves it unmeasured, never the iteration failed. */
@@ -305,15 +394,18 @@ export class IterationExecutor {
   // Steps 9 and 10: build the record and store it (with the champion change, in one transaction).
   private async save(draft: IterationDraft, failure: IterationError | null, firstChange: ChampionChange | null): Promise<IterationResult> {
     let change = firstChange;
+    const archiveChange = this.archiveChange(draft);
     for (let attempt = 0; ; attempt += 1) {
       const buildStart = this.clock.monotonic();
       const built = draft.toRecord(failure, change !== null, new Date(this.clock.now()).toISOString());
       const record = { ...built, timings: { ...built.timings, build_record: this.clock.monotonic() - buildStart } };
       const saveStart = this.clock.monotonic();
-      const saved = await guardPort(() => this.history.append(record, change ?? undefined));
+      const saved = await guardPort(() => this.history.append(record, change ?? undefined, archiveChange));
       draft.saveMs = this.clock.monotonic() - saveStart;
       if (saved.isOk()) {
         this.cache.add(record);
+        this.measured.stored(record);
+        if (archiveChange !== undefined) this.archive.applied(archiveChange);
         if (change !== null) draft.champion = change.next;
         return this.finish(draft, record, null);
       }
@@ -326,6 +418,7 @@ export class IterationExecutor {
       this.logger.info('champion changed concurrently; deciding again', { iteration: draft.iteration });
       this.cache.invalidate();
       this.measured.reload();
+      this.archive.reload();
       const current = await guardPort(() => this.champions.get(this.config.runId));
       if (current.isErr()) return this.finish(draft, record, current.error.message);
       draft.champion = current.value;
@@ -353,6 +446,7 @@ export class IterationExecutor {
       staleness,
       stopReason: draft.stopReason,
       saveMs: draft.saveMs,
+      stagnating: draft.stagnating,
     };
   }
 
@@ -404,6 +498,27 @@ export function bestSoFar(records: readonly IterationRecord[], runId: string): C
     iteration: best.iteration,
     version: 0,
   };
+}
+
+/** The iteration's strategy as the archive sees it, once its backtest produced everything the archive needs. */
+function archiveCandidate(draft: IterationDraft): ArchiveCandidate | null {
+  const { strategyId, canonicalCode, evidence, traits, dailyReturns } = draft;
+  if (strategyId === null || canonicalCode === null || evidence === null || traits === null || dailyReturns === null) return null;
+  return { strategyId, code: canonicalCode, source: draft.source, metrics: draft.metrics, evidence, traits, dailyReturns, iteration: draft.iteration };
+}
+
+/** An elite as the generator's parent (a version-0 champion: the generator reads its code and id). */
+function eliteAsParent(elite: ArchiveElite, runId: string): Champion {
+  return { runId, strategyId: elite.strategyId, code: elite.code, source: elite.source, metrics: elite.metrics, evidence: elite.evidence, holdout: null, iteration: elite.iteration, version: 0 };
+}
+
+/** Up to `n` elites of cells other than the champion's, best score first: what the LLM is shown besides the champion. */
+export function otherCellsThan(elites: readonly ArchiveElite[], championId: string | null, n: number): ArchiveElite[] {
+  const championCell = elites.find((e) => e.strategyId === championId)?.cell ?? null;
+  return elites
+    .filter((e) => e.cell !== championCell && e.strategyId !== championId)
+    .sort((a, b) => (b.evidence.score ?? 0) - (a.evidence.score ?? 0))
+    .slice(0, n);
 }
 
 /** A pure step that throws has a defect; the iteration still ends in a record. */

@@ -14,4 +14,6 @@ export interface IterationResult {
   readonly stopReason: string | null;
   /** Milliseconds step 10 took (the stored record is built before it is saved, so it cannot hold this). */
   readonly saveMs: number;
+  /** The archive had not improved for the policy's window when this iteration chose its parent. */
+  readonly stagnating: boolean;
 }

@@ -44,6 +44,7 @@ export function harness(ports: HarnessPorts): Harness {
   container.bind(TOKENS.Backtest).toConstantValue(ports.backtest ?? profitable());
   container.bind(TOKENS.HistoryRepository).toConstantValue(store);
   container.bind(TOKENS.ChampionRepository).toConstantValue(store);
+  container.bind(TOKENS.ArchiveRepository).toConstantValue(store);
   container.bind(TOKENS.MarketData).toConstantValue(new StaticMarketData());
   container.bind(TOKENS.Clock).toConstantValue(clock);
   container.bind(TOKENS.Random).toConstantValue(new TestRandom(ports.seed ?? 1));

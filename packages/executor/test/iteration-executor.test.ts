@@ -31,6 +31,7 @@ describe('IterationExecutor wiring', () => {
       'Backtest',
       'HistoryRepository',
       'ChampionRepository',
+      'ArchiveRepository',
       'MarketData',
       'Clock',
       'Random',

@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import type { FoldSharpe, ReturnProfile, StrategyMetrics } from '@alphaloop/domain';
+import type { FoldSharpe, ReturnProfile, StrategyMetrics, StrategyTraits } from '@alphaloop/domain';
 
 export interface BacktestRequest {
   readonly code: string;
@@ -8,7 +8,7 @@ export interface BacktestRequest {
    * request is one look at the holdout); every other backtest sees the in-sample period only.
    */
   readonly holdout?: boolean;
-  /** Return the in-sample daily returns (for `alphaloop validate`); omitted otherwise to keep replies small. */
+  /** Return the in-sample daily returns (for the archive's novelty test and `alphaloop validate`); omitted otherwise. */
   readonly dailyReturns?: boolean;
   /**
    * Strategy ids already measured in this run: a strategy with one of them is not backtested again, the answer is
@@ -41,6 +41,8 @@ export interface BacktestOutcome {
   readonly holdoutMetrics: StrategyMetrics | null;
   /** In-sample daily returns, when the request asked for them. */
   readonly dailyReturns: Float64Array | null;
+  /** Behaviour besides the metrics (factor family, mean holdings), for the archive's cells. */
+  readonly traits: StrategyTraits;
   readonly costs: BacktestCosts;
 }
 

@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import type { Champion, IterationRecord, LlmUsage } from '@alphaloop/domain';
+import type { ArchiveElite, Champion, IterationRecord, LlmUsage } from '@alphaloop/domain';
 import type { MarketDataDescription } from './market-data.port.js';
 
 /** Everything the LLM is told when asked for a strategy. */
@@ -12,6 +12,10 @@ export interface StrategyPromptInput {
   /** The last few records of the run, oldest first. */
   readonly recent: readonly IterationRecord[];
   readonly market: MarketDataDescription;
+  /** Two or three elites of other archive cells than the champion's (in-sample figures only), best first. */
+  readonly elites?: readonly ArchiveElite[];
+  /** A short, bounded account of which factor families and operators worked and failed in this run. */
+  readonly searchSummary?: string;
 }
 
 /** A strategy the LLM wrote that compiles against the market data. */

@@ -9,6 +9,10 @@ export interface GenerateStrategyInput {
    * the best strategy of the run so far (as a version-0 champion); `null` → the template strategy.
    */
   readonly champion: Champion | null;
+  /** A second parent (an elite of another cell): the generator crosses the two over instead of mutating. */
+  readonly mate?: { readonly strategyId: string; readonly code: string } | null;
+  /** The search has stagnated: build a new strategy from the factor library instead of deriving one. */
+  readonly explore?: boolean;
 }
 
 export interface GeneratedStrategy {
@@ -19,13 +23,15 @@ export interface GeneratedStrategy {
   readonly parentId: string | null;
   readonly operator: string;
   readonly generation: number;
+  /** The mate of a crossover (null otherwise). */
+  readonly mateId?: string | null;
 }
 
 export type StrategyGeneratorError =
   | { readonly kind: 'generator_invalid_parent'; readonly message: string }
   | { readonly kind: 'generator_exhausted'; readonly message: string };
 
-/** Produces strategies without an LLM: mutations of the champion or of the template. */
+/** Produces strategies without an LLM: mutations of a parent, crossovers of two, new ones from the factor library, or the template. */
 export interface StrategyGeneratorPort {
   generate(input: GenerateStrategyInput): ResultAsync<GeneratedStrategy, StrategyGeneratorError>;
 }

@@ -5,6 +5,7 @@ export const TOKENS = {
   Backtest: Symbol.for('alphaloop.ports.Backtest'),
   HistoryRepository: Symbol.for('alphaloop.ports.HistoryRepository'),
   ChampionRepository: Symbol.for('alphaloop.ports.ChampionRepository'),
+  ArchiveRepository: Symbol.for('alphaloop.ports.ArchiveRepository'),
   MarketData: Symbol.for('alphaloop.ports.MarketData'),
   Clock: Symbol.for('alphaloop.ports.Clock'),
   Random: Symbol.for('alphaloop.ports.Random'),

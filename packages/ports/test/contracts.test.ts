@@ -1,4 +1,5 @@
 import {
+  describeArchiveRepositoryContract,
   describeHistoryRepositoryContract,
   describeRunProtocolRepositoryContract,
   describeValidationRepositoryContract,
@@ -10,6 +11,10 @@ import { InMemoryRunProtocols, InMemoryValidations } from './doubles/in-memory-r
 describeHistoryRepositoryContract('in-memory double', async () => {
   const store = new InMemoryHistory();
   return { history: store, champions: store };
+});
+describeArchiveRepositoryContract('in-memory double', async () => {
+  const store = new InMemoryHistory();
+  return { history: store, champions: store, archive: store };
 });
 describeRunProtocolRepositoryContract('in-memory double', async () => ({ protocols: new InMemoryRunProtocols(), history: new InMemoryHistory() }));
 describeValidationRepositoryContract('in-memory double', async () => ({ validations: new InMemoryValidations() }));

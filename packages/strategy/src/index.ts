@@ -21,5 +21,17 @@ export { DATA_ROLES, resolveRole, type DataRole } from './factors/data-roles.js'
 export { FACTOR_LIBRARY, factorByName, type FactorCategory, type FactorDefinition, type FactorParamSpec, type FactorRole } from './factors/library.js';
 export { FactorKit, factorKitOf, type FactorInstance } from './factors/factor-kit.js';
 export { templateStrategy } from './factors/template.js';
-export { MUTATION_OPERATORS, mutate, type MutateOptions, type MutationError, type MutationOperator } from './mutation/mutate.js';
+export { strategyFamily } from './factors/family.js';
+export {
+  CLASSIC_MUTATION_OPERATORS,
+  MUTATION_OPERATORS,
+  mutate,
+  type MutateOptions,
+  type MutationError,
+  type MutationOperator,
+  type VariationOperator,
+} from './mutation/mutate.js';
+export { crossover, type CrossoverOptions } from './mutation/crossover.js';
+export { exploreStrategy } from './mutation/explore.js';
+export { scoreTerms, type ScoreTerm } from './mutation/score-terms.js';
 export { seededRandom, type RandomSource } from './mutation/random.js';

@@ -1,5 +1,5 @@
 import { LEVEL_NAMES, type IterationRecord } from '@alphaloop/domain';
-import { championLines, loadRunReport, protocolLine, type RunReport } from '../run-report.js';
+import { archiveLine, championLines, loadRunReport, protocolLine, type RunReport } from '../run-report.js';
 import type { Storage } from '@alphaloop/adapter-storage-kysely';
 import { openDatabase } from '../app.js';
 import type { MainIo } from '../main.js';
@@ -52,7 +52,12 @@ export function historyLine(r: IterationRecord): string {
   const flags = (r.evidence?.suspicious.length ?? 0) > 0 ? ' SUSPICIOUS' : '';
   const holdout = r.holdoutMetrics === null ? '' : `  [holdout Sharpe ${fmt(r.holdoutMetrics.sharpe)}]`;
   const decision = r.championDecision === null ? '' : `\n        ${r.championDecision.replace ? 'promoted' : 'not promoted'}: ${r.championDecision.reasons.join('; ')}`;
-  return `#${String(r.iteration).padEnd(5)} ${r.source.padEnd(12)} L${r.level} ${LEVEL_NAMES[r.level].padEnd(13)} ${r.championUpdated ? '★' : ' '} ${outcome}${lineage}${flags}${holdout}${decision}`;
+  const search = r.search;
+  const archive =
+    search === null || (search.cell === null && search.archive === null)
+      ? ''
+      : `\n        search: parent ${search.parentChoice}${search.parentCell === null ? '' : ` from ${search.parentCell}`}${search.mateId === null ? '' : ` × ${search.mateId}`}; cell ${search.cell ?? '—'}${search.archive === null ? '' : `; archive ${search.archive.kind}: ${search.archive.reason}`}`;
+  return `#${String(r.iteration).padEnd(5)} ${r.source.padEnd(12)} L${r.level} ${LEVEL_NAMES[r.level].padEnd(13)} ${r.championUpdated ? '★' : ' '} ${outcome}${lineage}${flags}${holdout}${decision}${archive}`;
 }
 
 /** `alphaloop history`: the newest iterations of a run, oldest first. */
@@ -84,20 +89,27 @@ function reportText(report: RunReport): string {
   const lines = [
     ...(report.protocol === null ? ['Protocol: none stored (the run began before protocols were kept)'] : [protocolLine(report.protocol)]),
     `Trials: ${report.trials} distinct strategies measured in ${report.iterations} iterations`,
+    archiveLine(report),
     ...championLines(report),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** `alphaloop champion`: the run's champion with its evidence (folds, holdout and its looks, PSR/DSR, PBO), or only its code. */
-export function championCommand(settings: Settings, io: MainIo, options: { readonly json: boolean; readonly codeOnly: boolean }): Promise<number> {
+/** Opens the database, loads the run's report and hands it on; a failure to read it is printed and exits 1. */
+function withReport(settings: Settings, io: MainIo, use: (report: RunReport) => number): Promise<number> {
   return withStorage(settings, io, async (storage) => {
     const loaded = await loadRunReport(storage, settings.run);
     if (loaded.isErr()) {
       io.stderr.write(`alphaloop: ${loaded.error.message}\n`);
       return 1;
     }
-    const report = loaded.value;
+    return use(loaded.value);
+  });
+}
+
+/** `alphaloop champion`: the run's champion with its evidence (folds, holdout and its looks, PSR/DSR, PBO), or only its code. */
+export function championCommand(settings: Settings, io: MainIo, options: { readonly json: boolean; readonly codeOnly: boolean }): Promise<number> {
+  return withReport(settings, io, (report) => {
     const c = report.champion;
     if (options.json) {
       io.stdout.write(
@@ -114,6 +126,26 @@ export function championCommand(settings: Settings, io: MainIo, options: { reado
       return 0;
     }
     io.stdout.write(`champion of run '${settings.run}'\n${reportText(report)}\n${c.code}\n`);
+    return 0;
+  });
+}
+
+/** `alphaloop archive`: the run's quality-diversity archive, a line per cell (or JSON without the daily returns). */
+export function archiveCommand(settings: Settings, io: MainIo, options: { readonly json: boolean }): Promise<number> {
+  return withReport(settings, io, (report) => {
+    const elites = report.archive;
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify({ runId: settings.run, cells: elites.length, elites: elites.map(({ dailyReturns, ...e }) => ({ ...e, dailyReturnCount: dailyReturns.length })) })}\n`);
+      return 0;
+    }
+    io.stdout.write(`${archiveLine(report)}\n`);
+    if (elites.length === 0) return 0;
+    io.stdout.write(`${'cell'.padEnd(28)} ${'strategy'.padEnd(16)} ${'score'.padStart(7)} ${'Sharpe'.padStart(7)} ${'turnover'.padStart(8)} ${'holdings'.padStart(8)} ${'children'.padStart(8)} ${'iteration'.padStart(9)}\n`);
+    for (const e of [...elites].sort((a, b) => (b.evidence.score ?? 0) - (a.evidence.score ?? 0))) {
+      io.stdout.write(
+        `${e.cell.padEnd(28)} ${e.strategyId.padEnd(16)} ${fmt(e.evidence.score).padStart(7)} ${fmt(e.metrics.sharpe).padStart(7)} ${fmt(e.metrics.turnover).padStart(8)} ${fmt(e.traits.averageHoldings).padStart(8)} ${String(e.children).padStart(8)} ${String(e.iteration).padStart(9)}\n`,
+      );
+    }
     return 0;
   });
 }

@@ -2,7 +2,7 @@ import type { LoopEvent } from '@alphaloop/executor';
 import type { Champion } from '@alphaloop/domain';
 import { openApp } from '../app.js';
 import { syntheticBenchmarks } from '../benchmarks-cache.js';
-import { iterationLine, summaryText, type OutputStream } from '../progress.js';
+import { iterationLine, stagnationNotice, summaryText, type OutputStream } from '../progress.js';
 import { holdoutLine } from '../protocol.js';
 import { loadRunReport } from '../run-report.js';
 import { ORACLE_SOURCE } from '@alphaloop/adapter-market-data';
@@ -62,9 +62,17 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
   champion = await championOf();
   // The LLM ledger: what each iteration's calls cost, so that budgets hold across resumed runs.
   const ledgerWrites: Promise<void>[] = [];
+  let stagnating = false;
   const onEvent = (event: LoopEvent) => {
     if (event.type === 'iteration') {
       const { record } = event.result;
+      const notice = stagnationNotice(stagnating, event.result);
+      if (notice !== null) {
+        say(notice);
+        logger.info(notice, { iteration: record.iteration });
+      }
+      const improved = record.search?.archive?.kind === 'inserted' || record.search?.archive?.kind === 'replaced';
+      stagnating = improved ? false : stagnating || event.result.stagnating;
       if (event.result.stored && record.llmUsage !== null) {
         const outcome = record.source === 'llm' && record.error?.step === 'generate' ? record.error.category : 'ok';
         ledgerWrites.push(

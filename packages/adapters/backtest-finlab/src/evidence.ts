@@ -37,6 +37,14 @@ function annualisedSharpe(excess: readonly number[]): number | null {
   return Number.isFinite(sharpe) ? sharpe : null;
 }
 
+/** The first calendar index on or after the split date (the calendar's length without one): in-sample is [0, it). */
+export function inSampleEnd(calendar: ArrayLike<number>, splitDate: number | null): number {
+  if (splitDate === null) return calendar.length;
+  let k = 0;
+  while (k < calendar.length && (calendar[k] as number) < splitDate) k++;
+  return k;
+}
+
 /**
  * The in-sample evidence of a backtest. Everything is placed on the market calendar, so that every strategy of a run
  * is cut at the same dates and their return streams line up:
@@ -49,11 +57,7 @@ function annualisedSharpe(excess: readonly number[]): number | null {
  */
 export function inSampleEvidence(curve: CurveOnCalendar, options: EvidenceOptions): InSampleEvidence {
   const { equity, startIndex, calendar } = curve;
-  let k = calendar.length; // in-sample calendar days [0, k)
-  if (options.splitDate !== null) {
-    k = 0;
-    while (k < calendar.length && (calendar[k] as number) < options.splitDate) k++;
-  }
+  const k = inSampleEnd(calendar, options.splitDate); // in-sample calendar days [0, k)
   const rfDaily = (1 + options.riskFreeRate) ** (1 / 252) - 1;
   const curveEnd = startIndex + equity.length; // exclusive, in calendar indices
   const m = Math.max(0, k - 1); // returns on calendar days 1 … k − 1

@@ -2,9 +2,10 @@ import type { StrategyMetrics } from '@alphaloop/domain';
 import { backtestGraph, toStrategyMetrics, type BufferPool, type MarketFrames } from '@alphaloop/engine';
 import type { BacktestCosts, BacktestError } from '@alphaloop/ports';
 import { compileStrategy, DEFAULT_SIM_OPTIONS, type CompileContext, type CompiledStrategy, type FactorGraph } from '@alphaloop/strategy';
-import { inSampleEvidence, type InSampleEvidence } from './evidence.js';
+import { inSampleEnd, inSampleEvidence, type InSampleEvidence } from './evidence.js';
 import { err, ok, type Result } from 'neverthrow';
 import { fromEngineError, fromException, invalidStrategy } from './errors.js';
+import { averageHoldings } from './holdings.js';
 import { checkMemoryBudget } from './memory.js';
 
 /** In-sample metrics and evidence of one backtest, and the holdout when asked (plain data: what a worker sends back). */
@@ -12,6 +13,8 @@ export interface BacktestMetrics extends InSampleEvidence {
   readonly metrics: StrategyMetrics;
   readonly holdoutMetrics: StrategyMetrics | null;
   readonly costs: BacktestCosts;
+  /** Mean names held on the in-sample days with a position (null: never held); the family is read off the code by the caller. */
+  readonly averageHoldings: number | null;
 }
 
 /** The run's settings every backtest of the adapter shares. */
@@ -70,9 +73,9 @@ export function guardMemory(graph: FactorGraph, rows: number, cols: number, memo
 /**
  * Evaluates the graph on the market, simulates it with FinLab's rules (the graph's own `sim` options, with the
  * costs of `costsOf`) and reduces the in-sample statistics to the domain's metrics (NaN → null) and evidence.
- * The holdout's figures leave this function only when `ask.holdout` is set. A strategy that never holds a
- * position gives metrics with nulls, not an error. `pool` keeps whole-frame buffers for the next backtest (one
- * pool per thread; backtests on it run one at a time). Never throws.
+ * The holdout's figures leave this function only when `ask.holdout` is set; holdings are counted in-sample only.
+ * A strategy that never holds a position gives metrics with nulls, not an error. `pool` keeps whole-frame buffers
+ * for the next backtest (one pool per thread; backtests on it run one at a time). Never throws.
  */
 export function backtestMetrics(
   graph: FactorGraph,
@@ -91,11 +94,12 @@ export function backtestMetrics(
     });
     if (run.isErr()) return err(fromEngineError(run.error));
     const { inSample, holdout } = run.value.statistics;
-    const { creturn, startIndex, calendar } = run.value.result;
+    const { creturn, startIndex, calendar, trades } = run.value.result;
     return ok({
       metrics: toStrategyMetrics(inSample),
       holdoutMetrics: !ask.holdout || settings.holdoutStart === null || holdout === null ? null : toStrategyMetrics(holdout),
       costs,
+      averageHoldings: averageHoldings(trades, startIndex + creturn.length - 1, inSampleEnd(calendar, settings.holdoutStart)),
       ...inSampleEvidence({ equity: creturn, startIndex, calendar }, {
         splitDate: settings.holdoutStart,
         folds: settings.folds,

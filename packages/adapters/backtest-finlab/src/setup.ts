@@ -1,6 +1,6 @@
 import type { MarketFrames } from '@alphaloop/engine';
 import type { BacktestError, BacktestOutcome, BacktestRequest } from '@alphaloop/ports';
-import type { CompileContext, CompiledStrategy } from '@alphaloop/strategy';
+import { strategyFamily, type CompileContext, type CompiledStrategy } from '@alphaloop/strategy';
 import { err, ok, type Result } from 'neverthrow';
 import { prepareMarket, type PreparedMarket } from './market.js';
 import { resolveBacktestOptions, type BacktestConfigError, type BacktestOptions, type ResolvedBacktestOptions } from './options.js';
@@ -69,6 +69,8 @@ export function outcomeOf(compiled: CompiledStrategy, measured: BacktestMetrics)
     monthlyReturns: measured.monthlyReturns,
     holdoutMetrics: measured.holdoutMetrics,
     dailyReturns: measured.dailyReturns,
+    // the family is read off the compiled graph here, in the calling thread: the worker gets and returns plain data
+    traits: { family: strategyFamily(compiled), averageHoldings: measured.averageHoldings },
     costs: measured.costs,
   };
 }

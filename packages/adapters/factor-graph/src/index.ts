@@ -1,1 +1,1 @@
-export { FactorGraphStrategyGenerator, type FactorGraphGeneratorOptions } from './factor-graph-generator.js';
+export { DEFAULT_OPERATOR_WEIGHTS, FactorGraphStrategyGenerator, type FactorGraphGeneratorOptions } from './factor-graph-generator.js';

@@ -1,4 +1,4 @@
-import type { IterationRecord, StrategyMetrics } from '@alphaloop/domain';
+import type { ArchiveElite, IterationRecord, StrategyMetrics } from '@alphaloop/domain';
 import type { MarketDataDescription, StrategyPromptInput } from '@alphaloop/ports';
 import { exampleFieldKey, fieldsSection, languageGuide } from './guide.js';
 
@@ -6,7 +6,7 @@ import { exampleFieldKey, fieldsSection, languageGuide } from './guide.js';
 export interface StrategyPrompt {
   /** Language guide + the fields of the loaded market: stable for a run (provider prefix caches can reuse it). */
   readonly system: string;
-  /** Feedback, champion, recent iterations, output contract. */
+  /** Feedback, champion, other elites, search summary, recent iterations, output contract. */
   readonly user: string;
 }
 
@@ -91,16 +91,118 @@ export function fairShares(wants: readonly number[], budget: number): number[] {
   return shares;
 }
 
+/**
+ * A fenced block quoting `text` as data: three backticks, or one more than the longest backtick run inside
+ * (CommonMark), so that nothing in the quoted text can close the block early and read as instructions.
+ */
+export function fenced(text: string, lang: string): string {
+  const fence = fenceFor(text);
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+function fenceFor(text: string): string {
+  const longest = (text.match(/`{3,}/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+const writer = (source: ArchiveElite['source']): string => (source === 'llm' ? 'an LLM' : 'the factor graph');
+
 function championSection(input: StrategyPromptInput, codeBudget: number): string {
   const champion = input.champion;
   if (champion === null) {
     return '## Champion\nNo champion yet: write a first strategy with a positive Sharpe and a moderate drawdown.';
   }
-  const code = truncateText(champion.code.trim(), codeBudget, '// … (truncated)');
+  const full = champion.code.trim();
+  const code = truncateText(full, codeBudget, '// … (truncated)');
+  // the fence is chosen on the full code: a cut never needs a longer one, so the section's fixed length holds
+  const fence = fenceFor(full);
+  // in-sample metrics only: a champion's holdout is never shown (the caller strips it; it is not read here either)
   return (
-    `## Champion (iteration ${champion.iteration}, written by ${champion.source === 'llm' ? 'an LLM' : 'the factor graph'})\n` +
-    `${formatMetrics(champion.metrics)}\n\`\`\`js\n${code}\n\`\`\``
+    `## Champion (iteration ${champion.iteration}, written by ${writer(champion.source)})\n` +
+    `${formatMetrics(champion.metrics)}\n${fence}js\n${code}\n${fence}`
   );
+}
+
+/** At most this many elites of other cells are shown. */
+export const MAX_PROMPT_ELITES = 3;
+/** The search summary is cut to this many characters whatever room is left (the domain bounds it already). */
+export const SUMMARY_MAX_CHARS = 2_000;
+/** A summary that would have to be cut below this is left out. */
+const SUMMARY_MIN_CHARS = 120;
+
+const ELITES_TITLE = '## Other strong strategies in this run (different behaviour)';
+const ELITES_INTRO =
+  'Each is the best strategy of its behaviour cell (factor family / names held / turnover class), in-sample figures; ' +
+  'borrowing or combining their ideas is welcome.';
+const SUMMARY_TITLE = '## What has worked so far';
+const SUMMARY_INTRO = "This run's search by factor family and by way of making strategies (in-sample):";
+
+/** Robust score and in-sample figures of an elite (it has no holdout figures: the archive is in-sample only). */
+export function formatEliteFigures(elite: ArchiveElite): string {
+  const m = elite.metrics;
+  return [
+    `robust score ${num(elite.evidence.score, 3)}`,
+    `Sharpe ${num(m.sharpe, 3)}`,
+    `CAGR ${pct(m.cagr)}`,
+    `max drawdown ${pct(m.maxDrawdown)}`,
+    `turnover ${m.turnover === null ? '–' : `${m.turnover.toFixed(1)}×/year`}`,
+  ].join(' | ');
+}
+
+function eliteBlock(elite: ArchiveElite, rank: number, withCode: boolean): string {
+  const head =
+    `### ${rank}. ${clip(elite.cell, 60)} (iteration ${elite.iteration}, written by ${writer(elite.source)})\n` +
+    formatEliteFigures(elite);
+  return withCode ? `${head}\n${fenced(elite.code.trim(), 'js')}` : `${head}\n(code left out to fit the prompt)`;
+}
+
+function elitesSection(blocks: readonly string[]): string {
+  return `${ELITES_TITLE}\n${ELITES_INTRO}\n\n${blocks.join('\n\n')}`;
+}
+
+function summarySection(summary: string): string {
+  return `${SUMMARY_TITLE}\n${SUMMARY_INTRO}\n${fenced(summary, 'text')}`;
+}
+
+/** Characters `sections` add to a message after an existing section ('\n\n' before each). */
+const added = (sections: readonly string[]): number => sections.reduce((n, s) => n + s.length + 2, 0);
+
+/**
+ * The elites and search-summary sections within `room` characters (separators included), shrunk in this
+ * order until they fit: the elites' code (the weakest elite's first; a code too long for what is left is
+ * dropped while the next one may still fit), then the elites themselves (weakest first), then the summary is
+ * cut at a line boundary — and left out when less than a useful part of it would remain.
+ */
+export function searchSections(input: StrategyPromptInput, room: number): string[] {
+  const championId = input.champion?.strategyId;
+  const elites = (input.elites ?? []).filter((e) => e.strategyId !== championId).slice(0, MAX_PROMPT_ELITES);
+  const summaryText = truncateText((input.searchSummary ?? '').trim(), SUMMARY_MAX_CHARS);
+  const summary = summaryText === '' ? [] : [summarySection(summaryText)];
+  const build = (withCode: readonly boolean[], count: number): string[] => {
+    const blocks = elites.slice(0, count).map((e, i) => eliteBlock(e, i + 1, withCode[i] === true));
+    return [...(blocks.length > 0 ? [elitesSection(blocks)] : []), ...summary];
+  };
+
+  // 1. every elite without code fits: give code to the best elites while it fits
+  const withCode = elites.map(() => false);
+  if (added(build(withCode, elites.length)) <= room) {
+    for (let i = 0; i < elites.length; i += 1) {
+      withCode[i] = true;
+      if (added(build(withCode, elites.length)) > room) withCode[i] = false;
+    }
+    return build(withCode, elites.length);
+  }
+  // 2. drop elites, weakest first
+  for (let count = elites.length - 1; count >= 0; count -= 1) {
+    const sections = build(withCode, count);
+    if (added(sections) <= room) return sections;
+  }
+  // 3. no elite; cut the summary
+  const frame = summarySection('').length + 2;
+  const textRoom = room - frame;
+  if (summaryText === '' || textRoom < SUMMARY_MIN_CHARS) return [];
+  const cut = [summarySection(truncateText(summaryText, textRoom))];
+  return added(cut) <= room ? cut : []; // (a cut can only shorten the fence, but the bound is checked, not assumed)
 }
 
 /** Per market description (a run keeps one object): fields sections and system messages by budget. */
@@ -142,7 +244,9 @@ function memoSystem(market: MarketDataDescription, guide: string, fieldsBudget: 
 /**
  * The prompt for one iteration. Its size is bounded by `maxChars` whatever the input: the fields list,
  * the feedback, the champion's code and the recent table share what the fixed text leaves, each keeping
- * all of itself when it can.
+ * all of itself when it can. The other elites and the search summary come after the champion and get only
+ * what is left once those four are whole: they shrink first (see `searchSections`), and are left out before
+ * anything else is cut.
  */
 export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptOptions = {}): StrategyPrompt {
   const maxChars = options.maxChars ?? DEFAULT_PROMPT_MAX_CHARS;
@@ -165,9 +269,11 @@ export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptO
     guide.length + 2 +
     head.length + 2 + feedbackTitle.length + 1 + championFixed + 2 +
     (recent.length > 0 ? recentTitle.length + 1 + 2 : 0) + OUTPUT_CONTRACT.length + 2;
+  const wants = [fieldsFull.length, feedback.length, codeFull.length, tableFull.length];
+  const search = searchSections(input, maxChars - fixed - wants.reduce((a, b) => a + b, 0));
   const [fieldsBudget = 0, feedbackBudget = 0, codeBudget = 0, tableBudget = 0] = fairShares(
-    [fieldsFull.length, feedback.length, codeFull.length, tableFull.length],
-    maxChars - fixed,
+    wants,
+    maxChars - fixed - added(search),
   );
 
   const system = memoSystem(market, guide, fieldsBudget);
@@ -176,6 +282,7 @@ export function buildStrategyPrompt(input: StrategyPromptInput, options: PromptO
     head,
     `${feedbackTitle}\n${truncateText(feedback, feedbackBudget)}`,
     codeBudget >= codeFull.length ? championFull : championSection(input, codeBudget),
+    ...search,
     ...(table === '' ? [] : [`${recentTitle}\n${table}`]),
     OUTPUT_CONTRACT,
   ];

@@ -1,8 +1,10 @@
+import { metricsFrom } from '@alphaloop/domain';
 import type { LlmError, LlmPort, LlmProposal, StrategyPromptInput } from '@alphaloop/ports';
+import { sampleElite, sampleEvidence } from '@alphaloop/ports/contracts';
 import { ManualClock } from '@alphaloop/ports/test-doubles';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CachedLlm, cacheKey, DEFAULT_CACHE_TTL_MS, LruTtlCache } from '../src/index.js';
+import { CachedLlm, cacheKey, createLlm, DEFAULT_CACHE_TTL_MS, LruTtlCache, type ChatClient, type ChatRequest } from '../src/index.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fake-llm-server.js';
 import { GOOD_CODE, harness, js, promptInput } from './support.js';
 
@@ -140,5 +142,49 @@ describe('the cache in the composed adapter (real SDK, local server)', () => {
     await hot.proposeStrategy(promptInput());
     await cold.proposeStrategy(promptInput());
     expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('the cache key follows the elites and the search summary', () => {
+  /** A transport without HTTP: answers every request with a strategy that compiles, and keeps the requests. */
+  function recordingClient(): ChatClient & { readonly requests: ChatRequest[] } {
+    const requests: ChatRequest[] = [];
+    return {
+      requests,
+      complete: (request) => {
+        requests.push(request);
+        return okAsync({ text: js(GOOD_CODE), tokensIn: 1000, tokensOut: 100, finishReason: 'stop' });
+      },
+    };
+  }
+
+  const elites = (): ReturnType<typeof sampleElite>[] => [
+    sampleElite({ cell: 'value/6-15/quarterly', strategyId: 'e1e1e1e1e1e1e1e1' }),
+    sampleElite({ cell: 'momentum/16-40/monthly', strategyId: 'e2e2e2e2e2e2e2e2' }),
+  ];
+  const summary = 'Factor families:\n- value: 9 tried, 6 profitable, 3 improved the archive, best score 0.71';
+
+  it('equal content hits; another elite, other elite figures or another summary miss', async () => {
+    const client = recordingClient();
+    const llm = createLlm({ model: 'openai:gpt-4o-mini', cache: { enabled: true } }, { client, clock: new ManualClock(0, 0) })._unsafeUnwrap();
+    const ask = async (input: StrategyPromptInput): Promise<boolean> => (await llm.proposeStrategy(input))._unsafeUnwrap().usage.cached;
+
+    expect(await ask(promptInput({ elites: elites(), searchSummary: summary }))).toBe(false);
+    expect(await ask(promptInput({ elites: elites(), searchSummary: summary }))).toBe(true); // new objects, same content
+    expect(await ask(promptInput())).toBe(false); // without them
+    expect(await ask(promptInput({ elites: elites().slice(0, 1), searchSummary: summary }))).toBe(false);
+    const [first, second] = elites();
+    const better = { ...(first ?? sampleElite()), evidence: sampleEvidence({ score: 0.9 }) };
+    expect(await ask(promptInput({ elites: [better, second ?? sampleElite()], searchSummary: summary }))).toBe(false);
+    const otherCode = { ...(first ?? sampleElite()), code: "const close = data.get('price:close');\nreturn close.isLargest(7);" };
+    expect(await ask(promptInput({ elites: [otherCode, second ?? sampleElite()], searchSummary: summary }))).toBe(false);
+    const otherMetrics = { ...(first ?? sampleElite()), metrics: metricsFrom({ sharpe: 2, cagr: 0.2, maxDrawdown: -0.1, turnover: 1 }) };
+    expect(await ask(promptInput({ elites: [otherMetrics, second ?? sampleElite()], searchSummary: summary }))).toBe(false);
+    expect(await ask(promptInput({ elites: elites(), searchSummary: `${summary}\n- momentum: 3 tried, 0 profitable, 0 improved the archive` }))).toBe(false);
+    expect(await ask(promptInput({ elites: elites() }))).toBe(false);
+
+    expect(client.requests).toHaveLength(8);
+    expect(client.requests[0]?.messages[0]?.content).toContain('### 2. momentum/16-40/monthly');
+    expect(llm.cacheStats()).toMatchObject({ hits: 1, misses: 8 });
   });
 });

@@ -35,8 +35,8 @@ export class KyselyBacktestCache {
   ) {}
 
   /**
-   * The stored outcome, or `null` on a miss. A damaged entry, or one stored before outcomes had folds, costs and
-   * daily returns, counts as a miss.
+   * The stored outcome, or `null` on a miss. A damaged entry, or one stored before outcomes had folds, costs, daily
+   * returns and traits, counts as a miss.
    */
   get(key: BacktestCacheKey): ResultAsync<BacktestOutcome | null, StorageError> {
     const query = this.db
@@ -53,7 +53,7 @@ export class KyselyBacktestCache {
 
   /**
    * Stores an outcome; the first one stored for a key wins (results are deterministic) — except over an entry
-   * stored before outcomes had costs (and folds), which `get` counts as a miss: that one is replaced.
+   * stored before outcomes had traits (and costs, folds), which `get` counts as a miss: that one is replaced.
    */
   put(key: BacktestCacheKey, outcome: BacktestOutcome): ResultAsync<void, StorageError> {
     const query = this.db
@@ -69,7 +69,7 @@ export class KyselyBacktestCache {
         oc
           .columns(['strategy_id', 'data_version', 'options_hash'])
           .doUpdateSet({ outcome: (eb) => eb.ref('excluded.outcome') })
-          .where(sql<boolean>`not (backtest_cache.outcome ? 'costs' or backtest_cache.outcome ? '$alphaloopJson')`),
+          .where(sql<boolean>`not (backtest_cache.outcome ? 'traits' or backtest_cache.outcome ? '$alphaloopJson')`),
       )
       .execute();
     return ResultAsync.fromPromise(query, (e) => toStorageError(e, this.location, `store a backtest result for ${key.strategyId}`)).map(() => undefined);

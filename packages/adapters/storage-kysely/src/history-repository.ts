@@ -2,6 +2,7 @@ import { errAsync, ResultAsync } from 'neverthrow';
 import { sql, type Kysely } from 'kysely';
 import type { Champion, IterationRecord } from '@alphaloop/domain';
 import type {
+  ArchiveChange,
   ChampionChange,
   ChampionConflict,
   ChampionRepository,
@@ -9,7 +10,18 @@ import type {
   HistoryRepository,
   StorageError,
 } from '@alphaloop/ports';
-import { decodeChampion, decodeRecord, fromStoredJson, isStorableText, storable, storedJson, toStoredJson } from './record-codec.js';
+import {
+  decodeChampion,
+  decodeRecord,
+  eliteJson,
+  encodeDailyReturns,
+  fromStoredJson,
+  isStorableText,
+  storable,
+  storableElite,
+  storedJson,
+  toStoredJson,
+} from './record-codec.js';
 import type { Database } from './schema.js';
 import { toStorageError, type StorageLocation } from './storage-errors.js';
 
@@ -40,11 +52,40 @@ function checkChange(runId: string, expectedVersion: number, next: Champion): St
   return null;
 }
 
+/** Validates an archive change before any write: an elite that could not be read back, or ids PostgreSQL cannot hold, are caller bugs. */
+function checkArchiveChange(change: ArchiveChange): StorageError | null {
+  const invalid = (why: string): StorageError => ({ kind: 'storage_failure', message: `invalid archive change: ${why}` });
+  const ids = [...change.parentIds, ...(change.evict ?? [])];
+  for (const id of ids) {
+    if (typeof id !== 'string' || !isStorableText(id)) return invalid(`${JSON.stringify(id)} is not a storable id or cell (a string without U+0000 or lone surrogates)`);
+  }
+  const place = change.place;
+  if (place === null) return null;
+  const readable = storableElite(place);
+  if (readable.isErr()) return invalid(`${readable.error} — it would be stored but could never be read back`);
+  if (!isStorableText(place.cell) || !isStorableText(place.strategyId)) return invalid(`the cell or strategy id of elite ${JSON.stringify(place.strategyId)} contains text PostgreSQL cannot hold`);
+  const score = place.evidence.score;
+  if (score === null || !Number.isFinite(score)) return invalid(`the elite of cell "${place.cell}" has no finite evidence.score to hold its cell by`);
+  return null;
+}
+
 // Typed parameters: every value is cast, so PostgreSQL never has to guess a type (both drivers send text).
 const text = (v: string | null) => sql<string>`cast(${v} as text)`;
 const int = (v: number | null) => sql<number>`cast(${v} as integer)`;
 const bool = (v: boolean) => sql<boolean>`cast(${v} as boolean)`;
 const jsonb = (v: string) => sql<unknown>`cast(${v} as jsonb)`;
+const float = (v: number) => sql<number>`cast(${v} as double precision)`;
+/** Bytes as hex text: the same parameter for both drivers. */
+const bytea = (v: Uint8Array) => sql<Uint8Array>`decode(${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}, 'hex')`;
+
+/** The archive change's arguments to `alphaloop_append_archive` (migration 0003). */
+function archiveArgs(change: ArchiveChange) {
+  const lists = sql`${jsonb(JSON.stringify(change.parentIds))}, ${jsonb(JSON.stringify(change.evict ?? []))}`;
+  const e = change.place;
+  if (e === null) return sql`null::text, null::text, null::double precision, null::integer, null::jsonb, null::bytea, null::integer, ${lists}`;
+  return sql`${text(e.cell)}, ${text(e.strategyId)}, ${float(e.evidence.score as number)}, ${int(e.children)}, ${jsonb(toStoredJson(eliteJson(e)))},
+    ${bytea(encodeDailyReturns(e.dailyReturns))}, ${int(e.iteration)}, ${lists}`;
+}
 
 /** The champion's arguments to the write functions (code only when PostgreSQL can hold it as text). */
 function championArgs(next: Champion) {
@@ -55,21 +96,25 @@ function championArgs(next: Champion) {
 /**
  * Appends one record with one call of `alphaloop_append` (migration 0001): one statement, so one
  * transaction — the run counter, the strategy (once), the champion compare-and-set when given, and the
- * record, or none of them. The record's JSON leaves its code out when the code goes to `strategies`
- * (then `p_code` is given). Returns 1 when stored, 0 when the champion compare-and-set did not apply.
+ * record, or none of them. With an archive change it is one call of `alphaloop_append_archive` (migration
+ * 0003), which makes that same call and then, only if the record was stored, applies the archive change.
+ * The record's JSON leaves its code out when the code goes to `strategies` (then `p_code` is given).
+ * Returns 1 when stored, 0 when the champion compare-and-set did not apply.
  */
-async function appendStatement(db: Kysely<Database>, record: IterationRecord, change: ChampionChange | null): Promise<number> {
+async function appendStatement(db: Kysely<Database>, record: IterationRecord, change: ChampionChange | null, archive: ArchiveChange | null): Promise<number> {
   const { strategyCode: code, ...withoutCode } = record;
   const sid = record.strategyId;
   const lean = storedJson(withoutCode);
   const dedupe = sid !== null && code !== null && isStorableText(code) && isStorableText(sid) && !lean.wrapped;
   const champion = change === null ? sql`null::integer, null::jsonb, null::text, null::integer, null::text, null::text` : sql`${int(change.expectedVersion)}, ${championArgs(change.next)}`;
-  const result = await sql<{ n: number }>`
-    select alphaloop_append(
+  const args = sql`
       ${text(record.runId)}, ${int(record.iteration)}, ${text(record.source)}, cast(${record.level} as smallint), ${text(sid)},
       ${bool(record.championUpdated)}, ${jsonb(dedupe ? lean.json : toStoredJson(record))}, ${text(dedupe ? code : null)},
-      ${text(record.parentId)}, ${text(record.mutationOperator)}, ${int(record.generation)}, ${champion}
-    ) as n`.execute(db);
+      ${text(record.parentId)}, ${text(record.mutationOperator)}, ${int(record.generation)}, ${champion}`;
+  const result =
+    archive === null
+      ? await sql<{ n: number }>`select alphaloop_append(${args}) as n`.execute(db)
+      : await sql<{ n: number }>`select alphaloop_append_archive(${args}, ${archiveArgs(archive)}) as n`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
 
@@ -137,12 +182,21 @@ export class KyselyHistoryRepository implements HistoryRepository {
     );
   }
 
-  append(record: IterationRecord, championChange?: ChampionChange): ResultAsync<void, StorageError | ChampionConflict> {
-    const invalid = checkRecord(record) ?? (championChange ? checkChange(record.runId, championChange.expectedVersion, championChange.next) : null);
+  /**
+   * Stores the record, the champion change and the archive change in one statement (see `appendStatement`). The
+   * archive change, after the record: `evict` empties those cells; `place` is upserted into its cell unless the
+   * cell holds an elite with a higher score (an equal score replaces it); then every elite whose strategy id is in
+   * `parentIds` (each distinct id once) gets `children + 1`.
+   */
+  append(record: IterationRecord, championChange?: ChampionChange, archiveChange?: ArchiveChange): ResultAsync<void, StorageError | ChampionConflict> {
+    const invalid =
+      checkRecord(record) ??
+      (championChange ? checkChange(record.runId, championChange.expectedVersion, championChange.next) : null) ??
+      (archiveChange ? checkArchiveChange(archiveChange) : null);
     if (invalid) return errAsync(invalid);
     const operation = `append iteration ${record.iteration} of run "${record.runId}"`;
     const work = (async () => {
-      const inserted = await appendStatement(this.db, record, championChange ?? null);
+      const inserted = await appendStatement(this.db, record, championChange ?? null, archiveChange ?? null);
       if (inserted === 1) return;
       if (championChange) throw await conflictWith(this.db, record.runId, championChange.expectedVersion);
       throw new Error(`${operation}: the record was not stored`);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_START_MS } from '../test/timeouts.js';
 import { EMPTY_METRICS, metricsFrom, type IterationRecord } from '@alphaloop/domain';
 import type { HistoryRepository } from '@alphaloop/ports';
-import { sampleEvidence, sampleFailureRecord, sampleRecord } from '@alphaloop/ports/contracts';
+import { sampleEvidence, sampleFailureRecord, sampleRecord, sampleSearch } from '@alphaloop/ports/contracts';
 import {
   categoryOf,
   exportRunJsonl,
@@ -73,6 +73,7 @@ describe("importing the original system's innovations.jsonl", () => {
       error: null,
       championUpdated: false,
       championDecision: null,
+      search: null,
       feedbackUsed: 'Iteration 0: 首次迭代 — no previous history.',
       timings: { backtest: 12500 },
       llmUsage: null,
@@ -96,8 +97,8 @@ describe("importing the original system's innovations.jsonl", () => {
     });
     expect(byIteration.get(8)).toMatchObject({ level: 0, error: { category: 'timeout', step: 'backtest' }, metrics: EMPTY_METRICS });
     expect(byIteration.get(10)?.metrics).toEqual(metricsFrom({ sharpe: 0.61, totalReturn: null, maxDrawdown: -0.19, winRate: 0.55 }));
-    // the original kept no folds or policy reasons: every imported record has neither
-    for (const record of byIteration.values()) expect([record.evidence, record.championDecision]).toEqual([null, null]);
+    // the original kept no folds, policy reasons or search steps: every imported record has none of them
+    for (const record of byIteration.values()) expect([record.evidence, record.championDecision, record.search]).toEqual([null, null, null]);
   });
 });
 
@@ -114,6 +115,7 @@ describe('JSONL export', () => {
         championUpdated: true,
         evidence: sampleEvidence({ profile: null, suspicious: ['CAGR 1.4 above 1 — 請檢查資料'] }),
         championDecision: { replace: true, rule: 'tie_break', reasons: ['equal score; drawdown -0.1000 shallower than -0.2000'] },
+        search: sampleSearch({ parentChoice: 'champion', mateId: null, archive: { kind: 'replaced', cell: 'momentum/16-40/monthly', previous: 'feedfacecafebeef', correlation: { elite: 0.5, parent: null }, reason: 'beats it' } }),
       }),
     ];
     for (const r of records) (await storage.history.append(r))._unsafeUnwrap();
@@ -131,14 +133,14 @@ describe('JSONL export', () => {
     expect(await all('export-copy')).toEqual(records.map((r) => ({ ...r, runId: 'export-copy' })));
   });
 
-  it('imports our own lines exported before records had evidence and champion decisions (the keys absent) with both null', async () => {
-    const { evidence: _e, championDecision: _d, ...before } = sampleRecord({ runId: 'old-export', iteration: 0 });
-    const { evidence: _fe, championDecision: _fd, ...failedBefore } = sampleFailureRecord({ runId: 'old-export', iteration: 1 });
+  it('imports our own lines exported before records had evidence, champion decisions and search steps (the keys absent) with all null', async () => {
+    const { evidence: _e, championDecision: _d, search: _s, ...before } = sampleRecord({ runId: 'old-export', iteration: 0 });
+    const { evidence: _fe, championDecision: _fd, search: _fs, ...failedBefore } = sampleFailureRecord({ runId: 'old-export', iteration: 1 });
     const report = (await importJsonl(storage.history, [JSON.stringify(before), JSON.stringify(failedBefore)], { runId: 'old-export-copy' }))._unsafeUnwrap();
     expect(report).toEqual({ lines: 2, imported: 2, alreadyPresent: 0, invalid: [] });
     expect(await all('old-export-copy')).toEqual([
-      { ...before, runId: 'old-export-copy', evidence: null, championDecision: null },
-      { ...failedBefore, runId: 'old-export-copy', evidence: null, championDecision: null },
+      { ...before, runId: 'old-export-copy', evidence: null, championDecision: null, search: null },
+      { ...failedBefore, runId: 'old-export-copy', evidence: null, championDecision: null, search: null },
     ]);
   });
 

@@ -185,6 +185,7 @@ export function fromOriginalRecord(value: unknown, runId: string): Result<Iterat
     error: level === 0 ? originalError(execution, code) : null,
     championUpdated,
     championDecision: null, // nor why its champion changed
+    search: null, // nor a search archive
     feedbackUsed: feedback ?? '',
     timings: executionTime !== null && executionTime > 0 ? { backtest: executionTime * 1000 } : {},
     llmUsage: null,

@@ -192,6 +192,62 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex('run_validations_run').on('run_validations').columns(['run_id', 'id']).execute();
     },
   },
+
+  // The quality-diversity archive (MAP-Elites): one elite per behaviour cell of a run, changed only together
+  // with an iteration's record (`alphaloop_append_archive`, one statement). Runs stored before it have an empty archive.
+  '0003_archive': {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('archive_cells')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id'))
+        .addColumn('cell', 'text', (c) => c.notNull())
+        .addColumn('strategy_id', 'text', (c) => c.notNull())
+        .addColumn('score', 'double precision', (c) => c.notNull())
+        .addColumn('children', 'integer', (c) => c.notNull().defaultTo(0).check(sql`children >= 0`))
+        .addColumn('elite', 'jsonb', (c) => c.notNull())
+        .addColumn('daily_returns', 'bytea', (c) => c.notNull().check(sql`octet_length(daily_returns) % 8 = 0`))
+        .addColumn('iteration', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('archive_cells_pkey', ['run_id', 'cell'])
+        .execute();
+      // `children + 1` of the parents, by strategy id
+      await db.schema.createIndex('archive_cells_strategy').on('archive_cells').columns(['run_id', 'strategy_id']).execute();
+
+      // An append with its archive change, as one statement: 0001's append (run counter, champion compare-and-set,
+      // strategy, record) and then, only when that stored the record, the archive: evict, place, count children.
+      await sql`
+        create function alphaloop_append_archive(
+          p_run_id text, p_iteration integer, p_source text, p_level smallint, p_strategy_id text, p_champion_updated boolean,
+          p_record jsonb, p_code text, p_parent_id text, p_operator text, p_generation integer,
+          p_expected_version integer, p_champion jsonb, p_champion_strategy_id text, p_champion_iteration integer,
+          p_champion_code text, p_champion_source text,
+          p_cell text, p_elite_strategy_id text, p_score double precision, p_children integer, p_elite jsonb,
+          p_daily_returns bytea, p_elite_iteration integer, p_parent_ids jsonb, p_evict jsonb
+        ) returns integer language plpgsql as $fn$
+        begin
+          if alphaloop_append(p_run_id, p_iteration, p_source, p_level, p_strategy_id, p_champion_updated, p_record, p_code,
+                              p_parent_id, p_operator, p_generation, p_expected_version, p_champion, p_champion_strategy_id,
+                              p_champion_iteration, p_champion_code, p_champion_source) = 0 then
+            return 0; -- the champion compare-and-set did not apply: nothing is stored, the archive change neither
+          end if;
+          delete from archive_cells
+          where run_id = p_run_id and cell in (select jsonb_array_elements_text(p_evict));
+          if p_cell is not null then
+            -- kept unless the cell holds an elite with a higher score (a worker that got there first with a better one)
+            insert into archive_cells (run_id, cell, strategy_id, score, children, elite, daily_returns, iteration)
+            values (p_run_id, p_cell, p_elite_strategy_id, p_score, p_children, p_elite, p_daily_returns, p_elite_iteration)
+            on conflict (run_id, cell) do update
+            set strategy_id = excluded.strategy_id, score = excluded.score, children = excluded.children, elite = excluded.elite,
+                daily_returns = excluded.daily_returns, iteration = excluded.iteration, updated_at = now()
+            where archive_cells.score <= excluded.score;
+          end if;
+          update archive_cells set children = children + 1
+          where run_id = p_run_id and strategy_id in (select jsonb_array_elements_text(p_parent_ids));
+          return 1;
+        end
+        $fn$`.execute(db);
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import pg from 'pg';
 import type { StorageError } from '@alphaloop/ports';
+import { KyselyArchiveRepository } from './archive-repository.js';
 import { KyselyBacktestCache } from './backtest-cache.js';
 import { prepareDataDir, type DataDirLock } from './data-dir.js';
 import { KyselyChampionRepository, KyselyHistoryRepository } from './history-repository.js';
@@ -46,6 +47,8 @@ export interface Storage {
   readonly db: Kysely<Database>;
   readonly history: KyselyHistoryRepository;
   readonly champions: KyselyChampionRepository;
+  /** ArchiveRepository: the run's quality-diversity archive (written by `history.append`). */
+  readonly archive: KyselyArchiveRepository;
   /** RunProtocolRepository: the protocol each run keeps from its start. */
   readonly protocols: KyselyRunProtocolRepository;
   /** ValidationRepository: the outcomes of `alphaloop validate`, newest wins. */
@@ -183,6 +186,7 @@ function finish(
         db,
         history: new KyselyHistoryRepository(db, location),
         champions: new KyselyChampionRepository(db, location),
+        archive: new KyselyArchiveRepository(db, location),
         protocols: new KyselyRunProtocolRepository(db, location),
         validations: new KyselyValidationRepository(db, location),
         llmCalls: new KyselyLlmCallLedger(db, location),

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { metricsFrom, type Champion, type IterationRecord } from '@alphaloop/domain';
-import { sampleChampion, sampleEvidence, sampleFailureRecord, sampleProtocol, sampleRecord, sampleValidation } from '@alphaloop/ports/contracts';
+import { sampleChampion, sampleElite, sampleEvidence, sampleFailureRecord, sampleProtocol, sampleRecord, sampleSearch, sampleValidation } from '@alphaloop/ports/contracts';
 import { LEGACY_CHAMPION_JSON, LEGACY_FAILURE_JSON, LEGACY_RECORD_JSON } from '../test/legacy.js';
-import { decodeChampion, decodeOutcome, decodeProtocol, decodeRecord, decodeValidation, encodeOutcome, storable } from './record-codec.js';
+import {
+  decodeChampion,
+  decodeDailyReturns,
+  decodeElite,
+  decodeOutcome,
+  decodeProtocol,
+  decodeRecord,
+  decodeValidation,
+  eliteJson,
+  encodeDailyReturns,
+  encodeOutcome,
+  storable,
+  storableElite,
+} from './record-codec.js';
 
 /** JSON text → value, as the database hands a `jsonb` column back (its own key order: sorted here, to be sure). */
 function throughStorage(value: unknown): unknown {
@@ -112,11 +125,75 @@ describe('record codec: the new fields', () => {
       monthlyReturns: [0.01],
       holdoutMetrics: null,
       dailyReturns: Float64Array.from([0.5, -0.25]),
+      traits: { family: 'multi' as const, averageHoldings: 8.25 },
       costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' as const },
     };
     const back = decodeOutcome(throughStorage(encodeOutcome(outcome)))._unsafeUnwrap();
     expect(back).toStrictEqual(outcome);
     expect(decodeOutcome({ strategyId: 's', canonicalCode: 'x', metrics: metricsFrom({}), holdoutMetrics: null })._unsafeUnwrapErr()).toBe('outcome.folds is missing');
     expect(decodeOutcome(throughStorage(encodeOutcome({ ...outcome, costs: { ...outcome.costs, setBy: 'user' as 'run' } })))._unsafeUnwrapErr()).toBe('outcome.costs.setBy is not one of run, strategy');
+    const { traits: _t, ...beforeTraits } = outcome;
+    expect(decodeOutcome(throughStorage(encodeOutcome(beforeTraits as typeof outcome)))._unsafeUnwrapErr()).toBe('outcome.traits is missing');
+  });
+});
+
+describe('record codec: the search step and archive elites', () => {
+  it('round-trips search steps, and reads a record stored before them (no key) with search null', () => {
+    for (const search of [sampleSearch(), sampleSearch({ archive: null, parentChoice: 'llm' }), null]) expectRoundTrip(sampleRecord({ search }), decodeRecord);
+    const { search: _s, ...before } = sampleRecord();
+    expect(decodeRecord(throughStorage(before))._unsafeUnwrap()).toStrictEqual(sampleRecord({ search: null }));
+  });
+
+  it('refuses a search step that is present but wrong, naming the field', () => {
+    const search = (patch: object) => decodeRecord({ ...sampleRecord(), search: { ...sampleSearch(), ...patch } })._unsafeUnwrapErr();
+    expect(search({ family: 'astrology' })).toBe('record.search.family is not one of momentum, value, quality, risk, entry, multi, other');
+    expect(search({ parentChoice: 'luck' })).toBe('record.search.parentChoice is not one of archive, champion, explore, template, llm');
+    expect(search({ archive: { kind: 'kept', cell: 'x', correlation: { elite: null, parent: null }, reason: '' } })).toBe('record.search.archive.kind is not one of inserted, replaced, rejected');
+    expect(search({ archive: { kind: 'replaced', cell: 'x', correlation: { elite: null, parent: null }, reason: '' } })).toBe('record.search.archive.previous is missing');
+    expect(search({ archive: { kind: 'inserted', cell: null, correlation: { elite: null, parent: null }, reason: '' } })).toBe('record.search.archive.cell is not a string');
+    expect(search({ archive: { kind: 'rejected', cell: null, correlation: { elite: 'high', parent: null }, reason: '' } })).toBe('record.search.archive.correlation.elite is not a finite number');
+    expect(search({ mateId: 7 })).toBe('record.search.mateId is not a string');
+  });
+
+  it('round-trips an elite exactly: its JSON part, its children count and its daily returns bit for bit', () => {
+    const elite = sampleElite({ children: 4 });
+    const back = decodeElite(throughStorage(eliteJson(elite)), 4, encodeDailyReturns(elite.dailyReturns))._unsafeUnwrap();
+    expect(back).toStrictEqual(elite);
+    expect(JSON.stringify({ ...back, dailyReturns: null })).toBe(JSON.stringify({ ...elite, dailyReturns: null }));
+    expect(Object.is(back.dailyReturns[4], -0)).toBe(true);
+    expect(Array.from(back.dailyReturns)).toEqual(Array.from(elite.dailyReturns));
+    expect(storableElite(elite)._unsafeUnwrap()).toStrictEqual(elite);
+  });
+
+  it('reads daily returns little-endian from a Uint8Array (PGlite), a pooled Buffer at any offset (node-postgres) or \\x hex text', () => {
+    const values = Float64Array.from([1 / 3, -0, 1e-300, -2.5, Number.MIN_VALUE]);
+    const bytes = encodeDailyReturns(values);
+    expect(Array.from(bytes.slice(0, 8))).toEqual([0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0xd5, 0x3f]); // 1/3, little-endian
+    const pooled = Buffer.concat([Buffer.from([9, 9, 9]), Buffer.from(bytes)]).subarray(3); // odd offset in a shared buffer
+    for (const raw of [bytes, pooled, `\\x${Buffer.from(bytes).toString('hex')}`]) {
+      const back = decodeDailyReturns(raw)._unsafeUnwrap();
+      expect(Array.from(new Uint8Array(back.buffer))).toEqual(Array.from(bytes));
+    }
+    expect(decodeDailyReturns(new Uint8Array(12))._unsafeUnwrapErr()).toBe('elite.dailyReturns has 12 bytes, not a multiple of 8');
+    expect(decodeDailyReturns([0.1])._unsafeUnwrapErr()).toBe('elite.dailyReturns is not bytes');
+    expect(decodeDailyReturns(new Uint8Array(0))._unsafeUnwrap()).toEqual(new Float64Array(0));
+  });
+
+  it('refuses an elite with any field wrong, naming it', () => {
+    const good = eliteJson(sampleElite()) as Record<string, unknown>;
+    const bytes = encodeDailyReturns(sampleElite().dailyReturns);
+    const elite = (patch: object, children: unknown = 0) => decodeElite({ ...good, ...patch }, children, bytes)._unsafeUnwrapErr();
+    expect(elite({ traits: { family: 'astrology', averageHoldings: 3 } })).toBe('elite.traits.family is not one of momentum, value, quality, risk, entry, multi, other');
+    expect(elite({ traits: { family: 'value' } })).toBe('elite.traits.averageHoldings is missing');
+    expect(elite({ source: 'human' })).toBe('elite.source is not one of llm, factor_graph');
+    expect(elite({ evidence: null })).toBe('elite.evidence is not an object');
+    expect(elite({ metrics: { sharpe: 'x' } })).toBe('elite.metrics.sharpe is not a finite number');
+    expect(elite({ iteration: -1 })).toBe('elite.iteration is negative');
+    expect(elite({ cell: '' })).toBe('elite.cell is empty');
+    expect(elite({ code: null })).toBe('elite.code is not a string');
+    expect(elite({}, -1)).toBe('elite.children is not a whole number ≥ 0');
+    expect(elite({}, 1.5)).toBe('elite.children is not a whole number ≥ 0');
+    expect(storableElite({ ...sampleElite(), dailyReturns: [0.1] as unknown as Float64Array })._unsafeUnwrapErr()).toBe('elite.dailyReturns is not a Float64Array');
+    expect(storableElite(sampleElite({ evidence: sampleEvidence({ monthlyReturns: [Number.NaN] }) }))._unsafeUnwrapErr()).toBe('elite.evidence.monthlyReturns[0] is not a finite number');
   });
 });

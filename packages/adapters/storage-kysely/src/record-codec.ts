@@ -1,8 +1,11 @@
 import { err, ok, type Result } from 'neverthrow';
 import {
   ERROR_CATEGORIES,
+  FACTOR_FAMILIES,
   ITERATION_STEPS,
   METRIC_NAMES,
+  type ArchiveDecision,
+  type ArchiveElite,
   type Champion,
   type ChampionDecision,
   type ChampionRule,
@@ -12,11 +15,14 @@ import {
   type LlmUsage,
   type ReturnProfile,
   type RunProtocol,
+  type NoveltyCorrelations,
   type RunValidation,
+  type SearchStep,
   type SelectionEvidence,
   type StepTimings,
   type StrategyMetrics,
   type StrategySource,
+  type StrategyTraits,
   type SuccessLevel,
 } from '@alphaloop/domain';
 import type { BacktestCosts, BacktestOutcome } from '@alphaloop/ports';
@@ -29,7 +35,7 @@ import type { BacktestCosts, BacktestOutcome } from '@alphaloop/ports';
  *
  * Fields added after rows were first stored are read with `optional…`: a row written before the field existed
  * (the key absent) reads as `null`, so nothing already stored is refused; a key that is present must be valid.
- * Added so far: `IterationRecord.evidence`, `.championDecision`, `Champion.evidence`, `.holdout`.
+ * Added so far: `IterationRecord.evidence`, `.championDecision`, `.search`, `Champion.evidence`, `.holdout`.
  */
 
 class CodecError extends Error {}
@@ -154,6 +160,8 @@ const SOURCES: readonly StrategySource[] = ['llm', 'factor_graph'];
 const LEVELS: readonly SuccessLevel[] = [0, 1, 2, 3];
 // `satisfies Record<ChampionRule, true>`: a rule added to the domain fails to compile here until it is listed
 const RULES = Object.keys({ first: true, relative: true, absolute: true, tie_break: true } satisfies Record<ChampionRule, true>) as ChampionRule[];
+const PARENT_CHOICES = Object.keys({ archive: true, champion: true, explore: true, template: true, llm: true } satisfies Record<SearchStep['parentChoice'], true>) as SearchStep['parentChoice'][];
+const DECISION_KINDS = Object.keys({ inserted: true, replaced: true, rejected: true } satisfies Record<ArchiveDecision['kind'], true>) as ArchiveDecision['kind'][];
 
 function readMetrics(r: Reader): StrategyMetrics {
   const out: Record<string, number | null> = {};
@@ -211,11 +219,44 @@ function readDecision(r: Reader): ChampionDecision {
   return { replace: r.bool('replace'), rule: r.oneOfOrNull('rule', RULES), reasons: r.strings('reasons') };
 }
 
+function readCorrelation(r: Reader): NoveltyCorrelations {
+  return { elite: r.numOrNull('elite'), parent: r.numOrNull('parent') };
+}
+
+function readArchiveDecision(r: Reader): ArchiveDecision {
+  const kind = r.oneOf('kind', DECISION_KINDS);
+  switch (kind) {
+    case 'inserted':
+      return { kind, cell: r.str('cell'), correlation: readCorrelation(r.child('correlation')), reason: r.str('reason') };
+    case 'replaced':
+      return { kind, cell: r.str('cell'), previous: r.str('previous'), correlation: readCorrelation(r.child('correlation')), reason: r.str('reason') };
+    case 'rejected':
+      return { kind, cell: r.strOrNull('cell'), correlation: readCorrelation(r.child('correlation')), reason: r.str('reason') };
+  }
+}
+
+function readSearch(r: Reader): SearchStep {
+  const archive = r.childOrNull('archive');
+  return {
+    cell: r.strOrNull('cell'),
+    family: r.oneOfOrNull('family', FACTOR_FAMILIES),
+    parentCell: r.strOrNull('parentCell'),
+    mateId: r.strOrNull('mateId'),
+    parentChoice: r.oneOf('parentChoice', PARENT_CHOICES),
+    archive: archive === null ? null : readArchiveDecision(archive),
+  };
+}
+
+function readTraits(r: Reader): StrategyTraits {
+  return { family: r.oneOf('family', FACTOR_FAMILIES), averageHoldings: r.numOrNull('averageHoldings') };
+}
+
 function readRecord(r: Reader): IterationRecord {
   const holdout = r.childOrNull('holdoutMetrics');
   const evidence = r.optionalChild('evidence');
   const error = r.childOrNull('error');
   const decision = r.optionalChild('championDecision');
+  const search = r.optionalChild('search');
   const usage = r.childOrNull('llmUsage');
   const iteration = r.int('iteration');
   if (iteration < 0) throw new CodecError('record.iteration is negative');
@@ -235,6 +276,7 @@ function readRecord(r: Reader): IterationRecord {
     error: error === null ? null : readError(error),
     championUpdated: r.bool('championUpdated'),
     championDecision: decision === null ? null : readDecision(decision),
+    search: search === null ? null : readSearch(search),
     feedbackUsed: r.str('feedbackUsed'),
     timings: readTimings(r.child('timings')),
     llmUsage: usage === null ? null : readUsage(usage),
@@ -308,6 +350,7 @@ function readOutcome(r: Reader): BacktestOutcome {
     monthlyReturns,
     holdoutMetrics: holdout === null ? null : readMetrics(holdout),
     dailyReturns: r.raw('dailyReturns') === null ? null : Float64Array.from(r.numbers('dailyReturns')),
+    traits: readTraits(r.child('traits')),
     costs: readCosts(r.child('costs')),
   };
 }
@@ -344,7 +387,7 @@ export function decodeValidation(value: unknown): Result<RunValidation, string> 
 
 /**
  * A cached backtest outcome. Its daily returns are stored as a JSON array and come back as a `Float64Array`
- * (`encodeOutcome` writes them so).
+ * (`encodeOutcome` writes them so). An entry stored before outcomes had costs, folds or traits is refused (a miss).
  */
 export function decodeOutcome(value: unknown): Result<BacktestOutcome, string> {
   return decodeWith(value, 'outcome', readOutcome);
@@ -353,6 +396,77 @@ export function decodeOutcome(value: unknown): Result<BacktestOutcome, string> {
 /** The JSON-ready form of an outcome: its `Float64Array` of daily returns as a plain array. */
 export function encodeOutcome(outcome: BacktestOutcome): unknown {
   return { ...outcome, dailyReturns: outcome.dailyReturns === null ? null : Array.from(outcome.dailyReturns) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Archive elites: everything but the daily returns and the children count is JSON (`elite` jsonb); the daily
+// returns are the Float64Array's bytes (little-endian, so they come back bit for bit: -0, 1e-300, 1/3), and
+// `children` is a column because SQL counts it up.
+
+/** The JSON-ready part of an elite (without `dailyReturns` and `children`), in the domain's field order. */
+export function eliteJson(elite: ArchiveElite): unknown {
+  return {
+    cell: elite.cell,
+    strategyId: elite.strategyId,
+    code: elite.code,
+    source: elite.source,
+    metrics: elite.metrics,
+    evidence: elite.evidence,
+    traits: elite.traits,
+    iteration: elite.iteration,
+  };
+}
+
+/** A `Float64Array` as its bytes, little-endian (on any machine). */
+export function encodeDailyReturns(values: Float64Array): Uint8Array {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i += 1) view.setFloat64(i * 8, values[i] as number, true);
+  return bytes;
+}
+
+/** The driver's `bytea` (a `Buffer` from node-postgres, a `Uint8Array` from PGlite, or `\x…` hex text) back to a `Float64Array`. */
+export function decodeDailyReturns(value: unknown): Result<Float64Array, string> {
+  let bytes: Uint8Array;
+  if (value instanceof Uint8Array) bytes = value;
+  else if (typeof value === 'string' && /^\\x(?:[0-9a-fA-F]{2})*$/.test(value)) bytes = Uint8Array.from(Buffer.from(value.slice(2), 'hex'));
+  else return err('elite.dailyReturns is not bytes');
+  if (bytes.byteLength % 8 !== 0) return err(`elite.dailyReturns has ${bytes.byteLength} bytes, not a multiple of 8`);
+  // a Buffer is often a slice of a shared pool at any offset: read through a DataView, never alias it
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.byteLength / 8);
+  for (let i = 0; i < out.length; i += 1) out[i] = view.getFloat64(i * 8, true);
+  return ok(out);
+}
+
+function readElite(r: Reader, children: unknown, dailyReturns: Float64Array): ArchiveElite {
+  const iteration = r.count('iteration');
+  if (typeof children !== 'number' || !Number.isInteger(children) || children < 0) throw new CodecError('elite.children is not a whole number ≥ 0');
+  const cell = r.str('cell');
+  if (cell === '') throw new CodecError('elite.cell is empty');
+  return {
+    cell,
+    strategyId: r.str('strategyId'),
+    code: r.str('code'),
+    source: r.oneOf('source', SOURCES),
+    metrics: readMetrics(r.child('metrics')),
+    evidence: readEvidence(r.child('evidence')),
+    traits: readTraits(r.child('traits')),
+    dailyReturns,
+    iteration,
+    children,
+  };
+}
+
+/** A stored elite: its `elite` JSON (parsed), its `children` column and its `daily_returns` bytes. */
+export function decodeElite(json: unknown, children: unknown, dailyReturns: unknown): Result<ArchiveElite, string> {
+  return decodeDailyReturns(dailyReturns).andThen((returns) => decodeWith(json, 'elite', (r) => readElite(r, children, returns)));
+}
+
+/** `storable` for an elite: what it reads back as once stored (its JSON part through JSON, its returns through bytes). */
+export function storableElite(elite: ArchiveElite): Result<ArchiveElite, string> {
+  if (!(elite.dailyReturns instanceof Float64Array)) return err('elite.dailyReturns is not a Float64Array');
+  return decodeElite(JSON.parse(JSON.stringify(eliteJson(elite))) as unknown, elite.children, encodeDailyReturns(elite.dailyReturns));
 }
 
 /**

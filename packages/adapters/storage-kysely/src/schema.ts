@@ -15,6 +15,7 @@ export interface Database {
   backtest_cache: BacktestCacheTable;
   run_protocols: RunProtocolsTable;
   run_validations: RunValidationsTable;
+  archive_cells: ArchiveCellsTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -114,4 +115,23 @@ export interface RunValidationsTable {
   run_id: string;
   validation: Json;
   created_at: CreatedAt;
+}
+
+/**
+ * The quality-diversity archive of each run (migration 0003): one elite per behaviour cell. `elite` is the
+ * `ArchiveElite` without its daily returns and its children count, which have their own columns.
+ */
+export interface ArchiveCellsTable {
+  run_id: string;
+  cell: string;
+  strategy_id: string;
+  /** The elite's `evidence.score`: what it holds its cell by. */
+  score: number;
+  /** How many strategies were derived from it; counted up in SQL. */
+  children: ColumnType<number, number | undefined, number>;
+  elite: Json;
+  /** The in-sample daily returns: the `Float64Array`'s bytes, little-endian (8 per day). */
+  daily_returns: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  iteration: number;
+  updated_at: ColumnType<Date, never, string>;
 }

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_START_MS } from '../test/timeouts.js';
 import {
+  describeArchiveRepositoryContract,
   describeHistoryRepositoryContract,
   describeRunProtocolRepositoryContract,
   describeValidationRepositoryContract,
@@ -26,6 +27,7 @@ afterAll(async () => {
 });
 
 describeHistoryRepositoryContract('PGlite (in memory)', async () => ({ history: memory.history, champions: memory.champions }));
+describeArchiveRepositoryContract('PGlite (in memory)', async () => ({ history: memory.history, champions: memory.champions, archive: memory.archive }));
 describeRunProtocolRepositoryContract('PGlite (in memory)', async () => ({ protocols: memory.protocols, history: memory.history }));
 describeValidationRepositoryContract('PGlite (in memory)', async () => ({ validations: memory.validations }));
 describeStorageBehaviour('PGlite (in memory)', { storage: () => memory, schema: () => null });
@@ -44,7 +46,7 @@ describe('PGlite on disk', () => {
     const dataDir = relative(process.cwd(), absolute); // as the app passes it: `.alphaloop/db`, relative to the cwd
     const first = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
     try {
-      expect(first.migrationsApplied).toEqual(['0001_initial', '0002_run_ledger']);
+      expect(first.migrationsApplied).toEqual(['0001_initial', '0002_run_ledger', '0003_archive']);
       const record = sampleRecord({ runId: 'disk', iteration: (await first.history.allocateIteration('disk'))._unsafeUnwrap() });
       (await first.history.append(record))._unsafeUnwrap();
 

@@ -1,8 +1,12 @@
 import {
+  describeArchiveRepositoryContract,
   describeHistoryRepositoryContract,
   describeRunProtocolRepositoryContract,
   describeValidationRepositoryContract,
+  sampleElite,
+  sampleEvidence,
   sampleProtocol,
+  sampleRecord,
 } from '@alphaloop/ports/contracts';
 import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -17,6 +21,7 @@ describePostgres('PostgreSQL history repository', (url) => {
   const throwaway = useThrowawayStorage(url);
 
   describeHistoryRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ history: throwaway.storage().history, champions: throwaway.storage().champions }));
+  describeArchiveRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ history: throwaway.storage().history, champions: throwaway.storage().champions, archive: throwaway.storage().archive }));
   describeRunProtocolRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ protocols: throwaway.storage().protocols, history: throwaway.storage().history }));
   describeValidationRepositoryContract('PostgreSQL (throwaway schema)', async () => ({ validations: throwaway.storage().validations }));
   describeStorageBehaviour('PostgreSQL (throwaway schema)', { storage: throwaway.storage, schema: throwaway.schema });
@@ -29,7 +34,7 @@ describePostgres('PostgreSQL history repository', (url) => {
       await first.close();
       const refused = (await openStorage({ kind: 'postgres', connectionString: url, schema: other.schema }))._unsafeUnwrapErr();
       expect(refused.kind).toBe('storage_schema_too_new');
-      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*knows only up to 0002_run_ledger.*Nothing was changed/);
+      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*knows only up to 0003_archive.*Nothing was changed/);
       expect(refused.message).toContain('DATABASE_URL');
     } finally {
       await other.drop();
@@ -69,6 +74,33 @@ describePostgres('PostgreSQL history repository', (url) => {
       expect(stored).not.toBeNull();
       for (const answer of answers) expect(answer._unsafeUnwrap()).toEqual(stored);
       expect((await sql<{ n: number }>`select count(*)::int as n from run_protocols where run_id = ${runId}`.execute(throwaway.storage().db)).rows[0]?.n).toBe(1);
+    } finally {
+      for (const o of others) if (o.isOk()) await o.value.close();
+    }
+  });
+
+  it('lets racing workers place into one cell and count children without losing an update: the best elite holds the cell', async () => {
+    const runId = `archive-race-${randomUUID()}`;
+    const others = await Promise.all([0, 1, 2].map(() => openStorage({ kind: 'postgres', connectionString: url, schema: throwaway.schema(), maxConnections: 4 })));
+    const storages = [throwaway.storage(), ...others.map((o) => o._unsafeUnwrap())];
+    try {
+      const parent = sampleElite({ cell: 'value/6-15/quarterly', strategyId: 'race-parent' });
+      (await throwaway.storage().history.append(sampleRecord({ runId, iteration: 0 }), undefined, { place: parent, parentIds: [] }))._unsafeUnwrap();
+      const scores = Array.from({ length: 16 }, (_, i) => ((i * 7) % 16) / 10); // 0 … 1.5, shuffled
+      await Promise.all(
+        scores.map(async (score, i) => {
+          const s = storages[i % storages.length] as Storage;
+          const iteration = (await s.history.allocateIteration(runId))._unsafeUnwrap();
+          const place = sampleElite({ strategyId: `race-${i}`, evidence: sampleEvidence({ score }), iteration });
+          (await s.history.append(sampleRecord({ runId, iteration }), undefined, { place, parentIds: [parent.strategyId] }))._unsafeUnwrap();
+        }),
+      );
+      expect((await throwaway.storage().history.count(runId))._unsafeUnwrap()).toBe(17);
+      const elites = (await throwaway.storage().archive.load(runId))._unsafeUnwrap();
+      expect(elites.map((e) => [e.cell, e.strategyId, e.children])).toEqual([
+        ['momentum/16-40/monthly', `race-${scores.indexOf(1.5)}`, 0],
+        ['value/6-15/quarterly', 'race-parent', 16],
+      ]);
     } finally {
       for (const o of others) if (o.isOk()) await o.value.close();
     }

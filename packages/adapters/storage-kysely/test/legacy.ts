@@ -1,11 +1,11 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { Champion, IterationRecord } from '@alphaloop/domain';
-import { sampleProtocol, sampleRecord } from '@alphaloop/ports/contracts';
+import { sampleElite, sampleProtocol, sampleRecord } from '@alphaloop/ports/contracts';
 import { InCodeMigrationProvider, MIGRATIONS, type Database, type Storage } from '../src/index.js';
 
 /**
- * Rows as alphaloop wrote them before records had `evidence` and `championDecision` and champions had
+ * Rows as alphaloop wrote them before records had `evidence`, `championDecision` and `search` and champions had
  * `evidence` and `holdout` (schema 0001_initial only), frozen here as JSON text so that they stay what was
  * stored then, whatever the fixtures become.
  */
@@ -31,8 +31,8 @@ export function legacyExpectations(runId: string): { records: IterationRecord[];
   const relabel = <T extends { runId: string }>(json: string): T => ({ ...(JSON.parse(json) as T), runId });
   return {
     records: [
-      { ...relabel<IterationRecord>(LEGACY_RECORD_JSON), strategyCode: LEGACY_CODE, evidence: null, championDecision: null },
-      { ...relabel<IterationRecord>(LEGACY_FAILURE_JSON), evidence: null, championDecision: null },
+      { ...relabel<IterationRecord>(LEGACY_RECORD_JSON), strategyCode: LEGACY_CODE, evidence: null, championDecision: null, search: null },
+      { ...relabel<IterationRecord>(LEGACY_FAILURE_JSON), evidence: null, championDecision: null, search: null },
     ],
     champion: { ...relabel<Champion>(LEGACY_CHAMPION_JSON), evidence: null, holdout: null },
   };
@@ -64,18 +64,22 @@ export async function createLegacyDatabase(db: Kysely<Database>, schema: string 
 
 /** After opening that legacy database with this version: it migrated, and every stored row reads (new fields null). */
 export async function expectLegacyRunReadable(storage: Storage, runId: string): Promise<void> {
-  expect(storage.migrationsApplied).toEqual(['0002_run_ledger']);
+  expect(storage.migrationsApplied).toEqual(['0002_run_ledger', '0003_archive']);
   const want = legacyExpectations(runId);
   expect((await storage.history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap()).toEqual(want.records);
   expect((await storage.champions.get(runId))._unsafeUnwrap()).toEqual(want.champion);
   expect((await storage.champions.history(runId))._unsafeUnwrap()).toEqual([want.champion]);
   expect((await storage.runs.list())._unsafeUnwrap().find((r) => r.runId === runId)).toMatchObject({ iterations: 2, lastIteration: 1, championSharpe: 1.25 });
-  // the run goes on: no protocol yet (it was started before protocols), one can be set, numbering continues
+  // the run goes on: no protocol yet (it was started before protocols), nor an archive, one can be set, numbering continues
   expect((await storage.protocols.get(runId))._unsafeUnwrap()).toBeNull();
+  expect((await storage.archive.load(runId))._unsafeUnwrap()).toEqual([]);
   expect((await storage.validations.latest(runId))._unsafeUnwrap()).toBeNull();
   const protocol = sampleProtocol();
   expect((await storage.protocols.setIfAbsent(runId, protocol))._unsafeUnwrap()).toEqual(protocol);
   expect((await storage.history.allocateIteration(runId))._unsafeUnwrap()).toBe(2);
   (await storage.history.append(sampleRecord({ runId, iteration: 2 })))._unsafeUnwrap();
   expect((await storage.history.recent(runId, 3))._unsafeUnwrap()).toEqual([...want.records, sampleRecord({ runId, iteration: 2 })]);
+  const elite = sampleElite({ iteration: 3 });
+  (await storage.history.append(sampleRecord({ runId, iteration: 3 }), undefined, { place: elite, parentIds: [] }))._unsafeUnwrap();
+  expect((await storage.archive.load(runId))._unsafeUnwrap()).toEqual([elite]);
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { metricsFrom } from '@alphaloop/domain';
 import type { BacktestOutcome } from '@alphaloop/ports';
-import { sampleChampion, sampleEvidence, sampleFailureRecord, sampleProtocol, sampleRecord, sampleValidation } from '@alphaloop/ports/contracts';
+import { sampleChampion, sampleElite, sampleEvidence, sampleFailureRecord, sampleProtocol, sampleRecord, sampleValidation } from '@alphaloop/ports/contracts';
 import { KNOWN_MIGRATIONS, appliedMigrations, migrate, optionsHash, type Storage } from '../src/index.js';
 import { LEGACY_CHAMPION_JSON, LEGACY_FAILURE_JSON, LEGACY_RECORD_JSON, legacyExpectations, writeLegacyRun } from './legacy.js';
 
@@ -150,6 +150,7 @@ export function describeStorageBehaviour(name: string, ctx: BehaviourContext): v
         monthlyReturns: [0.01, -0.02],
         holdoutMetrics: null,
         dailyReturns: Float64Array.from([0.001, -0.0025, 0, 1e-9]),
+        traits: { family: 'momentum', averageHoldings: 12.5 },
         costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' },
       };
       expect((await s().backtestCache.get(key))._unsafeUnwrap()).toBeNull();
@@ -166,18 +167,21 @@ export function describeStorageBehaviour(name: string, ctx: BehaviourContext): v
       expect((await s().backtestCache.get(noReturns))._unsafeUnwrap()).toEqual({ ...outcome, dailyReturns: null, profile: null, holdoutMetrics: metricsFrom({ sharpe: 0.3 }) });
     });
 
-    it('counts a cache entry stored before outcomes had folds and costs as a miss, and replaces it on put', async () => {
-      const strategyId = `bt-old-${randomUUID()}`;
-      const key = { strategyId, dataVersion: 'synthetic-v1', simOptions: {} };
-      const old = { strategyId, canonicalCode: 'return 1;', metrics: metricsFrom({ sharpe: 0.8 }), holdoutMetrics: null };
-      await s()
-        .db.insertInto('backtest_cache')
-        .values({ strategy_id: strategyId, data_version: 'synthetic-v1', options_hash: optionsHash({}), options: '{}', outcome: JSON.stringify(old) })
-        .execute();
-      expect((await s().backtestCache.get(key))._unsafeUnwrap()).toBeNull();
-      const outcome: BacktestOutcome = { ...old, folds: [], profile: null, monthlyReturns: [], dailyReturns: null, costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'strategy' } };
-      (await s().backtestCache.put(key, outcome))._unsafeUnwrap();
-      expect((await s().backtestCache.get(key))._unsafeUnwrap()).toEqual(outcome);
+    it('counts a cache entry stored before outcomes had folds and costs, or traits, as a miss, and replaces it on put', async () => {
+      const old = (strategyId: string) => ({ strategyId, canonicalCode: 'return 1;', metrics: metricsFrom({ sharpe: 0.8 }), holdoutMetrics: null });
+      const withCosts = (strategyId: string) => ({ ...old(strategyId), folds: [], profile: null, monthlyReturns: [], dailyReturns: null, costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'strategy' as const } });
+      for (const stored of [old, withCosts]) {
+        const strategyId = `bt-old-${randomUUID()}`;
+        const key = { strategyId, dataVersion: 'synthetic-v1', simOptions: {} };
+        await s()
+          .db.insertInto('backtest_cache')
+          .values({ strategy_id: strategyId, data_version: 'synthetic-v1', options_hash: optionsHash({}), options: '{}', outcome: JSON.stringify(stored(strategyId)) })
+          .execute();
+        expect((await s().backtestCache.get(key))._unsafeUnwrap()).toBeNull();
+        const outcome: BacktestOutcome = { ...withCosts(strategyId), traits: { family: 'value', averageHoldings: null } };
+        (await s().backtestCache.put(key, outcome))._unsafeUnwrap();
+        expect((await s().backtestCache.get(key))._unsafeUnwrap()).toEqual(outcome);
+      }
     });
 
     it('reads records and champions stored before evidence, champion decisions and holdouts existed (those keys absent) as null', async () => {
@@ -226,6 +230,60 @@ export function describeStorageBehaviour(name: string, ctx: BehaviourContext): v
       (await s().history.append(sampleRecord({ runId, iteration: 0, metrics: metricsFrom({ sharpe: Number.NaN }) })))._unsafeUnwrap();
     });
 
+    it('keeps an elite in archive_cells: its daily returns as little-endian bytes, children in a column; a damaged row is corrupt, naming run and cell', async () => {
+      const runId = freshRun();
+      const elite = sampleElite({ children: 2 });
+      (await s().history.append(sampleRecord({ runId, iteration: 0 }), undefined, { place: elite, parentIds: [] }))._unsafeUnwrap();
+      const row = await s()
+        .db.selectFrom('archive_cells')
+        .select(['strategy_id', 'score', 'children', 'iteration', sql<string>`encode(daily_returns, 'hex')`.as('hex'), sql<boolean>`elite ? 'dailyReturns' or elite ? 'children'`.as('extra')])
+        .where('run_id', '=', runId)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({
+        strategy_id: elite.strategyId,
+        score: elite.evidence.score,
+        children: 2,
+        iteration: 7,
+        hex: Buffer.from(elite.dailyReturns.buffer).toString('hex'), // this machine is little-endian, as x86 and ARM are
+        extra: false,
+      });
+      expect((await s().archive.load(runId))._unsafeUnwrap()).toEqual([elite]);
+
+      // code jsonb cannot hold (U+0000) is kept exactly too (the JSON is wrapped)
+      const odd = sampleElite({ code: 'return "\u0000";', cell: 'other/1-5/slow' });
+      (await s().history.append(sampleRecord({ runId, iteration: 1 }), undefined, { place: odd, parentIds: [] }))._unsafeUnwrap();
+      expect((await s().archive.load(runId))._unsafeUnwrap()).toEqual([elite, odd]);
+
+      await sql`update archive_cells set elite = jsonb_set(elite, '{traits,family}', '"astrology"') where run_id = ${runId} and cell = ${elite.cell}`.execute(s().db);
+      expect((await s().archive.load(runId))._unsafeUnwrapErr()).toMatchObject({
+        kind: 'storage_corrupt_row',
+        message: `read the archive of run "${runId}": cell "${elite.cell}" is corrupt (elite.traits.family is not one of momentum, value, quality, risk, entry, multi, other)`,
+      });
+      await sql`update archive_cells set elite = jsonb_set(elite, '{traits,family}', '"momentum"'), cell = 'value/1-5/slow' where run_id = ${runId} and cell = ${elite.cell}`.execute(s().db);
+      expect((await s().archive.load(runId))._unsafeUnwrapErr().message).toContain(
+        `cell "value/1-5/slow" is corrupt (its elite is ${elite.strategyId} of cell "${elite.cell}", but the row is ${elite.strategyId} of cell "value/1-5/slow")`,
+      );
+      // the table refuses bytes that are not whole float64s
+      await expect(sql`update archive_cells set daily_returns = '\\x00' where run_id = ${runId}`.execute(s().db)).rejects.toThrow();
+    });
+
+    it('refuses an archive change that could not be stored or read back, storing nothing of the append', async () => {
+      const runId = freshRun();
+      const attempts = [
+        { place: sampleElite({ evidence: sampleEvidence({ profile: { observations: 3, sharpe: 0, skewness: Number.NaN, kurtosis: 3 } }) }), parentIds: [] },
+        { place: sampleElite({ cell: 'nul\u0000cell' }), parentIds: [] },
+        { place: null, parentIds: ['half \uD83D'] },
+        { place: null, parentIds: [], evict: ['nul\u0000'] },
+        { place: sampleElite({ children: -1 }), parentIds: [] },
+      ];
+      for (const change of attempts) {
+        const refused = (await s().history.append(sampleRecord({ runId, iteration: 0 }), undefined, change))._unsafeUnwrapErr();
+        expect(refused).toMatchObject({ kind: 'storage_failure', message: expect.stringMatching(/^invalid archive change: /) });
+      }
+      expect((await s().history.count(runId))._unsafeUnwrap()).toBe(0);
+      expect((await s().archive.load(runId))._unsafeUnwrap()).toEqual([]);
+    });
+
     it('keeps protocols and validations in their own tables, creating the run row, and rejects corrupt or unreadable ones', async () => {
       const runId = freshRun();
       const protocol = sampleProtocol({ dataVersion: 'NUL \u0000 in a data version' });
@@ -263,13 +321,13 @@ export function describeStorageBehaviour(name: string, ctx: BehaviourContext): v
       const schema = ctx.schema();
       const table = schema === null ? 'kysely_migration' : `${schema}.kysely_migration`;
       expect((await migrate(s().db, s().location, schema))._unsafeUnwrap()).toEqual([]);
-      expect(await appliedMigrations(s().db, schema)).toEqual(['0001_initial', '0002_run_ledger']);
-      expect(KNOWN_MIGRATIONS).toEqual(['0001_initial', '0002_run_ledger']);
+      expect(await appliedMigrations(s().db, schema)).toEqual(['0001_initial', '0002_run_ledger', '0003_archive']);
+      expect(KNOWN_MIGRATIONS).toEqual(['0001_initial', '0002_run_ledger', '0003_archive']);
       await sql`insert into ${sql.table(table)} (name, timestamp) values ('9999_from_the_future', now()::text)`.execute(s().db);
       try {
         const refused = (await migrate(s().db, s().location, schema))._unsafeUnwrapErr();
         expect(refused.kind).toBe('storage_schema_too_new');
-        expect(refused.message).toMatch(/newer alphaloop.*9999_from_the_future.*knows only up to 0002_run_ledger/);
+        expect(refused.message).toMatch(/newer alphaloop.*9999_from_the_future.*knows only up to 0003_archive/);
         expect(refused.message).toMatch(s().kind === 'pglite' ? /--db/ : /DATABASE_URL/);
       } finally {
         await sql`delete from ${sql.table(table)} where name = '9999_from_the_future'`.execute(s().db);

@@ -2,11 +2,13 @@ import {
   EMPTY_METRICS,
   metricsFrom,
   robustScore,
+  type ArchiveElite,
   type Champion,
   type ChampionDecision,
   type FoldSharpe,
   type IterationRecord,
   type RunProtocol,
+  type SearchStep,
   type RunValidation,
   type SelectionEvidence,
 } from '@alphaloop/domain';
@@ -59,6 +61,7 @@ export function sampleRecord(overrides: Partial<IterationRecord> = {}): Iteratio
     error: null,
     championUpdated: false,
     championDecision: sampleDecision(),
+    search: sampleSearch(),
     feedbackUsed: 'Starting iteration 0. No previous history yet. 動能策略',
     timings: { load_history: 0.4, backtest: 12.5 },
     llmUsage: null,
@@ -80,6 +83,7 @@ export function sampleFailureRecord(overrides: Partial<IterationRecord> = {}): I
     level: 0,
     error: { category: 'llm', message: 'HTTP 500 from the model (key sk-****)', step: 'generate' },
     championDecision: null,
+    search: null,
     llmUsage: { model: 'openai:gpt-test', tokensIn: 900, tokensOut: 0, costUsd: 0.0012, cached: false, attempts: 3, latencyMs: 3100 },
     ...overrides,
   });
@@ -135,6 +139,36 @@ export function sampleValidation(overrides: Partial<RunValidation> = {}): RunVal
     degradationSlope: -0.4172,
     degradationIntercept: 0.0931,
     probabilityOfLoss: 0.2244,
+    ...overrides,
+  };
+}
+
+/** A search step: a crossover placed in a new cell (every field set, for round-trips). */
+export function sampleSearch(overrides: Partial<SearchStep> = {}): SearchStep {
+  return {
+    cell: 'momentum/16-40/monthly',
+    family: 'momentum',
+    parentCell: 'value/6-15/quarterly',
+    mateId: 'f00dfeedc0ffee12',
+    parentChoice: 'archive',
+    archive: { kind: 'inserted', cell: 'momentum/16-40/monthly', correlation: { elite: null, parent: 0.4375 }, reason: 'new cell momentum/16-40/monthly: score 0.8100' },
+    ...overrides,
+  };
+}
+
+/** An archive elite with daily returns that need full precision (and a negative zero) to round-trip. */
+export function sampleElite(overrides: Partial<ArchiveElite> = {}): ArchiveElite {
+  return {
+    cell: 'momentum/16-40/monthly',
+    strategyId: 'a1b2c3d4e5f60718',
+    code: "const close = data.get('price:close');\nreturn close.isLargest(20);",
+    source: 'factor_graph',
+    metrics: metricsFrom({ sharpe: 1.25, totalReturn: 0.42, cagr: 0.08, maxDrawdown: -0.18, calmar: 0.44, trades: 120, turnover: 4.5 }),
+    evidence: sampleEvidence(),
+    traits: { family: 'momentum', averageHoldings: 19.75 },
+    dailyReturns: Float64Array.from([0, 0.0123456789012345, -0.00987654321, 1 / 3, -0, 1e-300]),
+    iteration: 7,
+    children: 0,
     ...overrides,
   };
 }

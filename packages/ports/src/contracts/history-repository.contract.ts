@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ChampionRepository, HistoryRepository } from '../history-repository.port.js';
 import { metricsFrom } from '@alphaloop/domain';
-import { sampleChampion, sampleEvidence, sampleFailureRecord, sampleRecord } from './fixtures.js';
+import { sampleChampion, sampleEvidence, sampleFailureRecord, sampleRecord, sampleSearch } from './fixtures.js';
 
 export interface HistoryRepositoryFixture {
   readonly history: HistoryRepository;
@@ -75,6 +75,23 @@ export function describeHistoryRepositoryContract(name: string, setup: () => Pro
       const all = [...promoted, odd, nullSharpes];
       for (const r of all) (await history.append(r))._unsafeUnwrap();
       expect((await history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap()).toEqual(all);
+    }));
+
+    it('round-trips the search step exactly: every parent choice, every archive decision, every null', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      const correlation = { elite: 0.9712, parent: null };
+      const steps = [
+        sampleSearch(),
+        sampleSearch({ parentChoice: 'champion', parentCell: null, mateId: null, archive: { kind: 'replaced', cell: 'momentum/16-40/monthly', previous: 'feedfacecafebeef', correlation: { elite: -0.125, parent: 1 }, reason: 'score 0.9100 beats the elite’s 0.8100 by the margin' } }),
+        sampleSearch({ parentChoice: 'explore', family: 'value', cell: 'value/41+/slow', archive: { kind: 'rejected', cell: 'value/41+/slow', correlation, reason: 'near-copy of the elite (correlation 0.9712 ≥ 0.95): 請檢查' } }),
+        sampleSearch({ parentChoice: 'template', cell: null, family: null, parentCell: null, mateId: null, archive: { kind: 'rejected', cell: null, correlation: { elite: null, parent: null }, reason: 'no cell: turnover or holdings unknown' } }),
+        sampleSearch({ parentChoice: 'llm', archive: null }),
+      ];
+      const records = [...steps.map((search, i) => sampleRecord({ runId, iteration: i, search })), sampleRecord({ runId, iteration: steps.length, search: null })];
+      for (const r of records) (await history.append(r))._unsafeUnwrap();
+      const stored = (await history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap();
+      expect(stored).toStrictEqual(records);
+      expect(stored.map((r) => JSON.stringify(r.search))).toEqual(records.map((r) => JSON.stringify(r.search)));
     }));
 
     it('returns the newest n records oldest first, pages ascending and counts', withFixture(async ({ history }) => {

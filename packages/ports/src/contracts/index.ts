@@ -1,5 +1,6 @@
 export * from './fixtures.js';
 export * from './history-repository.contract.js';
+export * from './archive.contract.js';
 export * from './backtest.contract.js';
 export * from './llm.contract.js';
 export * from './strategy-generator.contract.js';

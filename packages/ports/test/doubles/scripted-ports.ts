@@ -1,5 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { metricsFrom, type RawMetrics } from '@alphaloop/domain';
+import { metricsFrom, type RawMetrics, type StrategyTraits } from '@alphaloop/domain';
 import type {
   BacktestError,
   BacktestOutcome,
@@ -82,6 +82,9 @@ export class ScriptedBacktest implements BacktestPort {
     private readonly behaviour: (code: string, call: number) => BacktestBehaviour,
     private readonly holdout: (code: string) => RawMetrics | null = () => null,
     private readonly folds?: (code: string) => readonly (number | null)[],
+    /** Traits of a code (default: family `other`, 10 names held); `returns` its daily returns (default: noise seeded by its id). */
+    private readonly traits: (code: string) => StrategyTraits = () => ({ family: 'other', averageHoldings: 10 }),
+    private readonly returns: (code: string, strategyId: string) => Float64Array = (_code, id) => noiseOf(id),
   ) {}
 
   run(request: BacktestRequest): ResultAsync<BacktestOutcome, BacktestError> {
@@ -104,7 +107,8 @@ export class ScriptedBacktest implements BacktestPort {
       profile: metrics.sharpe === null ? null : { observations: 1000, sharpe: metrics.sharpe / Math.sqrt(252), skewness: 0, kurtosis: 3 },
       monthlyReturns: [],
       holdoutMetrics: holdout === null ? null : metricsFrom(holdout),
-      dailyReturns: request.dailyReturns === true ? new Float64Array(0) : null,
+      dailyReturns: request.dailyReturns === true ? this.returns(request.code, strategyId) : null,
+      traits: this.traits(request.code),
       costs: { feeRatio: 0.001425, taxRatio: 0.003, setBy: 'run' },
     });
   }
@@ -135,4 +139,19 @@ export class StaticMarketData implements MarketDataPort {
   describe(): ResultAsync<MarketDataDescription, MarketDataError> {
     return okAsync(this.description);
   }
+}
+
+/** 64 daily returns of seeded noise (mulberry32 on the id's hash): distinct strategies are all but uncorrelated. */
+export function noiseOf(seedText: string, length = 64): Float64Array {
+  let state = 0;
+  for (const ch of seedText) state = (Math.imul(state, 31) + ch.charCodeAt(0)) >>> 0;
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i += 1) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5) * 0.02;
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { templateStrategy } from '../factors/template.js';
 import { compileStrategy, type CompiledStrategy } from '../strategy.js';
 import { TEST_CONTEXT } from '../../test/support/market.js';
 import { anatomyOf, conjuncts } from './anatomy.js';
-import { MUTATION_OPERATORS, mutate, type MutationOperator } from './mutate.js';
+import { CLASSIC_MUTATION_OPERATORS, MUTATION_OPERATORS, mutate, type MutationOperator } from './mutate.js';
 import { perturbValue, roundSignificant } from './perturb.js';
 import { pick, randomInt, seededRandom, shuffled, type RandomSource } from './random.js';
 
@@ -35,17 +35,24 @@ function children(parent: CompiledStrategy, operator: MutationOperator, seeds = 
 const UNDER_STRYKER = process.env['STRYKER_MUTATOR_WORKER'] !== undefined;
 
 describe.skipIf(UNDER_STRYKER)('mutate', () => {
-  it('applies every operator to the template, recording lineage', () => {
+  it('applies every operator to the template (those that tune a weighted sum to the template with a second score term), recording lineage', () => {
+    const twoTerms = mutate(template, 'add_score_term', seededRandom(1))._unsafeUnwrap();
     for (const operator of MUTATION_OPERATORS) {
-      const made = children(template, operator);
+      const parent = operator === 'perturb_weights' || operator === 'drop_term' ? twoTerms : template;
+      const made = children(parent, operator);
       expect(made.length, operator).toBeGreaterThan(0);
       for (const child of made) {
-        expect(child.strategyId).not.toBe(template.strategyId);
-        expect(child.lineage).toMatchObject({ parentId: template.strategyId, operator, generation: 1 });
+        expect(child.strategyId).not.toBe(parent.strategyId);
+        expect(child.lineage).toMatchObject({ parentId: parent.strategyId, operator, generation: parent === template ? 1 : 2 });
         expect(child.lineage?.description.length).toBeGreaterThan(5);
         expect(child.context).toBe(TEST_CONTEXT);
       }
     }
+  });
+
+  it('keeps the seven classic operators first, in their order, and adds the multi-factor ones after them', () => {
+    expect(CLASSIC_MUTATION_OPERATORS).toEqual(['add_entry_factor', 'add_exit_factor', 'remove_factor', 'replace_factor', 'perturb_parameter', 'change_rebalance', 'change_holdings']);
+    expect(MUTATION_OPERATORS).toEqual([...CLASSIC_MUTATION_OPERATORS, 'add_score_term', 'perturb_weights', 'drop_term', 'swap_field']);
   });
 
   it('counts generations along a chain, or from the given parent generation', () => {

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { StrategyError } from '../errors.js';
 import { factorKitOf } from '../factors/factor-kit.js';
+import type { CompileContext } from '../compile/context.js';
 import { printStrategy } from '../print/print.js';
 import { compileStrategy, type CompiledStrategy } from '../strategy.js';
 import type { Edit } from './edit.js';
@@ -15,6 +16,8 @@ import {
   type MutationInput,
 } from './operators.js';
 import type { RandomSource } from './random.js';
+import { addScoreTerm, dropTerm, perturbWeights } from './score-terms.js';
+import { swapField } from './swap-field.js';
 
 export type MutationOperator =
   | 'add_entry_factor'
@@ -23,17 +26,30 @@ export type MutationOperator =
   | 'replace_factor'
   | 'perturb_parameter'
   | 'change_rebalance'
-  | 'change_holdings';
+  | 'change_holdings'
+  | 'add_score_term'
+  | 'perturb_weights'
+  | 'drop_term'
+  | 'swap_field';
 
-export const MUTATION_OPERATORS: readonly MutationOperator[] = [
+/** The first seven operators: one factor at a time, never more than one score (kept to compare searches with). */
+export const CLASSIC_MUTATION_OPERATORS: readonly MutationOperator[] = [
   'add_entry_factor', 'add_exit_factor', 'remove_factor', 'replace_factor', 'perturb_parameter', 'change_rebalance', 'change_holdings',
 ];
 
+/** Every operator: the classic ones, and those that build, tune and prune weighted sums of ranked scores or swap data fields. */
+export const MUTATION_OPERATORS: readonly MutationOperator[] = [
+  ...CLASSIC_MUTATION_OPERATORS, 'add_score_term', 'perturb_weights', 'drop_term', 'swap_field',
+];
+
+/** What derived a child: one of the mutation operators, or a crossover of two parents. */
+export type VariationOperator = MutationOperator | 'crossover';
+
 export type MutationError =
   /** The operator has nothing to work on in this strategy (e.g. change_holdings without isLargest). */
-  | { readonly kind: 'mutation_not_applicable'; readonly operator: MutationOperator; readonly message: string }
+  | { readonly kind: 'mutation_not_applicable'; readonly operator: VariationOperator; readonly message: string }
   /** The child failed to compile: a defect in the operator, never expected (property-tested). */
-  | { readonly kind: 'mutation_invalid'; readonly operator: MutationOperator; readonly message: string; readonly errors: readonly StrategyError[] };
+  | { readonly kind: 'mutation_invalid'; readonly operator: VariationOperator; readonly message: string; readonly errors: readonly StrategyError[] };
 
 export interface MutateOptions {
   /** The parent's generation when it is known outside the strategy (e.g. from stored lineage). */
@@ -48,6 +64,10 @@ const OPERATORS: Readonly<Record<MutationOperator, (input: MutationInput) => Edi
   perturb_parameter: perturbParameter,
   change_rebalance: changeRebalance,
   change_holdings: changeHoldings,
+  add_score_term: addScoreTerm,
+  perturb_weights: perturbWeights,
+  drop_term: dropTerm,
+  swap_field: swapField,
 };
 
 /**
@@ -64,14 +84,20 @@ export function mutate(
   if (edit === null) {
     return err({ kind: 'mutation_not_applicable', operator, message: `${operator} does not apply to strategy ${parent.strategyId}` });
   }
-  const source = printStrategy(edit.graph);
-  const compiled = compileStrategy(source, parent.context);
-  if (compiled.isErr()) {
-    return err({ kind: 'mutation_invalid', operator, message: `${operator} produced an invalid strategy (${edit.description})`, errors: compiled.error });
-  }
+  const compiled = compileEdit(edit, parent.context, operator);
+  if (compiled.isErr()) return err(compiled.error);
   if (compiled.value.strategyId === parent.strategyId) {
     return err({ kind: 'mutation_not_applicable', operator, message: `${operator} left strategy ${parent.strategyId} unchanged` });
   }
   const generation = (options.parentGeneration ?? parent.lineage?.generation ?? 0) + 1;
   return ok({ ...compiled.value, lineage: { parentId: parent.strategyId, operator, generation, description: edit.description } });
+}
+
+/** Prints the edited graph and compiles it again, so a child is valid by the same rules as hand-written source. */
+export function compileEdit(edit: Edit, context: CompileContext, operator: VariationOperator): Result<CompiledStrategy, MutationError> {
+  const compiled = compileStrategy(printStrategy(edit.graph), context);
+  if (compiled.isErr()) {
+    return err({ kind: 'mutation_invalid', operator, message: `${operator} produced an invalid strategy (${edit.description})`, errors: compiled.error });
+  }
+  return ok(compiled.value);
 }

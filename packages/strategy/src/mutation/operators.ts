@@ -69,13 +69,13 @@ function buildFactorNode(input: MutationInput, builder: GraphBuilder, instance: 
   return builder.add('not', [root], [], 'bool_frame');
 }
 
-function finishEdit(builder: GraphBuilder, anatomy: Anatomy, options: SimOptions, description: string): Edit | null {
+export function finishEdit(builder: GraphBuilder, anatomy: Anatomy, options: SimOptions, description: string): Edit | null {
   const root = assemble(builder, anatomy);
   return root === null ? null : { graph: builder.finish(root, options), description };
 }
 
 /** A random instance: the defaults, or (when `randomise`) each parameter perturbed within its bounds. */
-function instanceOf(input: MutationInput, factor: FactorDefinition, randomise: boolean): FactorInstance {
+export function instanceOf(input: MutationInput, factor: FactorDefinition, randomise: boolean): FactorInstance {
   const bounds = input.kit.bounds(factor);
   const params = bounds.map((b) => (randomise ? (perturbValue(input.random, b.default, b) ?? b.default) : b.default));
   return { factor, params };
