@@ -33,5 +33,6 @@ export {
 } from './mutation/mutate.js';
 export { crossover, type CrossoverOptions } from './mutation/crossover.js';
 export { exploreStrategy } from './mutation/explore.js';
+export { SEARCH_BUDGET, type SearchBudget } from './mutation/budget.js';
 export { scoreTerms, type ScoreTerm } from './mutation/score-terms.js';
 export { seededRandom, type RandomSource } from './mutation/random.js';

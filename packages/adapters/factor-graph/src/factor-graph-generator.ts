@@ -8,6 +8,8 @@ import {
   formatStrategyError,
   formatStrategyErrors,
   MUTATION_OPERATORS,
+  SEARCH_BUDGET,
+  type SearchBudget,
   mutate,
   templateStrategy,
   type CompileContext,
@@ -21,7 +23,7 @@ export interface FactorGraphGeneratorOptions {
   readonly operatorWeights?: Partial<Record<MutationOperator, number>>;
   /**
    * Which operators mutate: 'all' (default), or 'classic' — the seven one-factor operators with their
-   * original weights, the search as it was before weighted sums of scores (to compare the two).
+   * original weights and no size budget, the search as it was before weighted sums of scores (to compare the two).
    */
   readonly operators?: 'all' | 'classic';
   /** How many generations to remember by strategy id (for the lineage of later children). */
@@ -61,6 +63,8 @@ export const DEFAULT_OPERATOR_WEIGHTS: Readonly<Record<MutationOperator, number>
 export class FactorGraphStrategyGenerator implements StrategyGeneratorPort {
   private readonly weights: Readonly<Record<MutationOperator, number>>;
   private readonly operators: readonly MutationOperator[];
+  /** The classic search grows strategies without a size budget, as it did before the budget existed. */
+  private readonly budget: SearchBudget | null;
   private readonly generations = new Map<string, number>();
   private readonly lineageMemory: number;
   private readonly templateServed = new Set<string>();
@@ -74,6 +78,7 @@ export class FactorGraphStrategyGenerator implements StrategyGeneratorPort {
   ) {
     this.weights = { ...DEFAULT_OPERATOR_WEIGHTS, ...options.operatorWeights };
     this.operators = options.operators === 'classic' ? CLASSIC_MUTATION_OPERATORS : MUTATION_OPERATORS;
+    this.budget = options.operators === 'classic' ? null : SEARCH_BUDGET;
     this.lineageMemory = options.lineageMemory ?? 10_000;
     this.source = { next: () => this.random.next() };
   }
@@ -142,7 +147,7 @@ export class FactorGraphStrategyGenerator implements StrategyGeneratorPort {
     const parentGeneration = this.generationOf(parentId, parent.strategyId);
     const tried: string[] = [];
     for (const operator of this.operatorOrder()) {
-      const child = mutate(parent, operator, this.source, { parentGeneration });
+      const child = mutate(parent, operator, this.source, { parentGeneration, budget: this.budget });
       if (child.isErr()) {
         tried.push(`${operator} (${child.error.kind})`);
         continue;

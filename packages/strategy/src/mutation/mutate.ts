@@ -1,3 +1,4 @@
+import { SEARCH_BUDGET, type SearchBudget } from './budget.js';
 import { err, ok, type Result } from 'neverthrow';
 import type { StrategyError } from '../errors.js';
 import { factorKitOf } from '../factors/factor-kit.js';
@@ -54,6 +55,8 @@ export type MutationError =
 export interface MutateOptions {
   /** The parent's generation when it is known outside the strategy (e.g. from stored lineage). */
   readonly parentGeneration?: number;
+  /** How large added parts may make the child (default SEARCH_BUDGET; null: unbounded, the search before the budget). */
+  readonly budget?: SearchBudget | null;
 }
 
 const OPERATORS: Readonly<Record<MutationOperator, (input: MutationInput) => Edit | null>> = {
@@ -80,7 +83,8 @@ export function mutate(
   random: RandomSource,
   options: MutateOptions = {},
 ): Result<CompiledStrategy, MutationError> {
-  const edit = OPERATORS[operator]({ graph: parent.graph, kit: factorKitOf(parent.context), random });
+  const budget = options.budget === undefined ? SEARCH_BUDGET : options.budget;
+  const edit = OPERATORS[operator]({ graph: parent.graph, kit: factorKitOf(parent.context), random, budget });
   if (edit === null) {
     return err({ kind: 'mutation_not_applicable', operator, message: `${operator} does not apply to strategy ${parent.strategyId}` });
   }

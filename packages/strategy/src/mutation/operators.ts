@@ -1,3 +1,4 @@
+import type { SearchBudget } from './budget.js';
 import { operationSpec } from '../catalogue/operations.js';
 import { SIM_OPTION_SPECS } from '../catalogue/sim-options.js';
 import { resolveBound } from '../compile/methods.js';
@@ -17,6 +18,8 @@ export interface MutationInput {
   readonly graph: FactorGraph;
   readonly kit: FactorKit;
   readonly random: RandomSource;
+  /** Limits on added parts; null: none. */
+  readonly budget: SearchBudget | null;
 }
 
 // ---------------------------------------------------------------- units of a strategy
@@ -124,12 +127,16 @@ function addInstance(input: MutationInput, anatomy: Anatomy, instance: FactorIns
 
 export function addEntryFactor(input: MutationInput): Edit | null {
   const anatomy = anatomyOf(input.graph);
+  const filtersAllowed = input.budget === null || entryConditions(input.graph, anatomy).length < input.budget.maxEntryConditions;
   const scoresAllowed = anatomy.shape === 'mask' && anatomy.hold === null;
-  const factors = input.kit.available.filter((f) => f.role === 'filter' || (scoresAllowed && f.role === 'score'));
+  const factors = input.kit.available.filter((f) => (filtersAllowed && f.role === 'filter') || (scoresAllowed && f.role === 'score'));
   return addFactor(input, factors, 'added entry factor');
 }
 
 export function addExitFactor(input: MutationInput): Edit | null {
+  const { graph } = input;
+  const exits = anatomyOf(graph).entry.filter((id) => isExitConjunct(graph, id)).length + (['stopLoss', 'takeProfit', 'trailStop'] as const).filter((o) => graph.options[o] !== null).length;
+  if (input.budget !== null && exits >= input.budget.maxExits) return null;
   const factors = input.kit.available.filter((f) => f.role === 'exit_signal' || f.role === 'time_exit' || f.role === 'stop_option');
   return addFactor(input, factors, 'added exit factor');
 }

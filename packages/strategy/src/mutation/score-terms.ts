@@ -1,3 +1,4 @@
+import { SEARCH_BUDGET } from './budget.js';
 import { describeInstance, type FactorKit } from '../factors/factor-kit.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import type { FactorGraph, GraphNode, NodeId } from '../graph/types.js';
@@ -15,8 +16,8 @@ export interface ScoreTerm {
   readonly weight: number;
 }
 
-/** More terms than this is a search that keeps adding without pruning; add_score_term and crossover stop there. */
-export const MAX_SCORE_TERMS = 6;
+/** add_score_term and crossover stop at the search budget's number of terms. */
+export const MAX_SCORE_TERMS = SEARCH_BUDGET.maxScoreTerms;
 
 /** Where term weights live: positive (a negative weight would turn a factor upside down) and within two orders of magnitude. */
 export const WEIGHT_BOUNDS: NumericBounds = { min: 0.05, max: 20, integer: false };
@@ -179,7 +180,7 @@ export function addScoreTerm(input: MutationInput): Edit | null {
   }
   if (anatomy.shape !== 'ranked') return null;
   const present = scoreTerms(graph, anatomy.score);
-  if (present.length >= MAX_SCORE_TERMS) return null;
+  if (present.length >= (input.budget?.maxScoreTerms ?? Number.POSITIVE_INFINITY)) return null;
   const used = factorsIn(kit, graph, anatomy.score, present);
   for (const factor of shuffled(random, scores.filter((f) => !used.has(f.name)))) {
     const instance = instanceOf(input, factor, random.next() < 0.5);
