@@ -122,7 +122,8 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
       summary.champion?.holdout?.sharpe != null && extra.oracleHoldoutSharpe !== null ? summary.champion.holdout.sharpe / extra.oracleHoldoutSharpe : null;
     if (io.json) emit({ type: 'finished', summary, ...extra, plantedEdgeRatio: ratio, report: reportValue ?? null });
     else io.stdout.write(summaryText(summary, { ...extra, ...(reportValue === undefined ? {} : { report: reportValue }) }));
-    return summary.stopReason === 'storage_failed' ? 1 : 0;
+    // 130 = 128 + SIGINT, as a shell reports a command stopped by Ctrl-C (README's exit codes)
+    return summary.stopReason === 'storage_failed' ? 1 : summary.stopReason === 'aborted' ? 130 : 0;
   } finally {
     removeHandler();
     await Promise.all(ledgerWrites);

@@ -1,3 +1,4 @@
+import { keyed } from '../support/keyed.js';
 import type { BinaryExpression, CallExpression, Expression, Identifier, LogicalExpression, Node, SpreadElement, UnaryExpression } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
 import type { StrategyError } from '../errors.js';
@@ -8,13 +9,13 @@ import { compileDataGet, compileMethodCall, compileRollingCall, isRollingCall, m
 import { FORBIDDEN_PROPERTIES, forbiddenNameProblem } from './names.js';
 import { describeValue, type NodeValue, type Value } from './values.js';
 
-const ARITHMETIC: Readonly<Record<string, string>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
-const COMPARISON: Readonly<Record<string, string>> = {
+const ARITHMETIC = keyed<string>({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' });
+const COMPARISON = keyed<string>({
   '>': 'gt', '>=': 'ge', '<': 'lt', '<=': 'le', '==': 'eq', '===': 'eq', '!=': 'ne', '!==': 'ne',
-};
-const LOGIC: Readonly<Record<string, string>> = { '&&': 'and', '&': 'and', '||': 'or', '|': 'or' };
+});
+const LOGIC = keyed<string>({ '&&': 'and', '&': 'and', '||': 'or', '|': 'or' });
 
-const OPERATOR_HINTS: Readonly<Record<string, string>> = {
+const OPERATOR_HINTS = keyed<string>({
   '%': 'there is no modulo; use arithmetic with + - * / and comparisons',
   '**': 'there is no power operator; use x * x or x.sqrt()',
   '^': 'there is no xor; combine conditions with && and ||',
@@ -24,7 +25,7 @@ const OPERATOR_HINTS: Readonly<Record<string, string>> = {
   in: "there is no 'in'; data fields are read with data.get('key')",
   instanceof: "there is no 'instanceof'; values are frames or numbers",
   '??': "there is no '??'; to replace missing values write x.fillna(0)",
-};
+});
 
 /** Compiles any expression that may appear in a strategy; everything outside the grammar is an error. */
 export function compileExpression(core: CompilerCore, node: Expression | SpreadElement, depth: number): Compiled {
@@ -182,13 +183,13 @@ function symbolOf(op: string): string {
 
 function compileUnary(core: CompilerCore, node: UnaryExpression, depth: number): Compiled {
   if (node.operator !== '-' && node.operator !== '!') {
-    const hints: Readonly<Record<string, string>> = {
+    const hints = keyed<string>({
       '+': 'remove the +: numbers and frames need no sign',
       '~': 'negate a condition with !',
       typeof: 'types are checked by the compiler; typeof is not needed',
       void: 'there is no void; every const must hold a value',
       delete: 'nothing can be deleted; declare a new const instead',
-    };
+    });
     return core.fail(node, 'forbidden_syntax', `the operator '${node.operator}' is not allowed`, hints[node.operator] ?? 'use - or !');
   }
   const operand = compileExpression(core, node.argument, depth + 1);
@@ -256,7 +257,7 @@ function forbiddenProperty(core: CompilerCore, at: Node, name: string): Result<n
     'call catalogue methods only, e.g. close.average(20)');
 }
 
-const NODE_MESSAGES: Readonly<Record<string, [string, string]>> = {
+const NODE_MESSAGES = keyed<[string, string]>({
   ThisExpression: ["'this' is not allowed", 'use names declared with const'],
   ArrayExpression: ['array literals are not allowed', 'declare each value with its own const'],
   ObjectExpression: ['object literals are only allowed as the options of sim(position, {...})', 'pass numbers directly to methods'],
@@ -278,7 +279,7 @@ const NODE_MESSAGES: Readonly<Record<string, [string, string]>> = {
   SpreadElement: ['spread (...) is not allowed', 'pass each argument directly'],
   Super: ["'super' is not allowed", 'use names declared with const'],
   ParenthesizedExpression: ['unexpected parenthesised expression', 'remove the extra parentheses'],
-};
+});
 
 function forbiddenNodeMessage(type: string): string {
   return NODE_MESSAGES[type]?.[0] ?? `${type} is not allowed in a strategy`;

@@ -1,3 +1,4 @@
+import { keyed } from '../support/keyed.js';
 import type { CallExpression, Expression, Node, SpreadElement } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
 import { OPERATION_CATALOGUE, resultTypeOf, type ArgSpec, type OperationSpec, type ParamSpec } from '../catalogue/operations.js';
@@ -17,7 +18,7 @@ for (const spec of OPERATION_CATALOGUE) {
 const ALL_METHOD_NAMES = [...PLAIN_METHODS.keys(), 'rolling'];
 
 /** pandas / FinLab spellings that have a different name here. */
-const METHOD_ALIASES: Readonly<Record<string, string>> = {
+const METHOD_ALIASES = keyed<string>({
   mean: "x.average(n) or x.rolling(n).mean()",
   sum: 'x.rolling(n).sum()',
   std: 'x.rolling(n).std()',
@@ -39,7 +40,7 @@ const METHOD_ALIASES: Readonly<Record<string, string>> = {
   quantile: 'x.quantileRow(q)',
   max: 'x.rolling(n).max() for a rolling maximum, or x.max(y) for the larger of two frames',
   min: 'x.rolling(n).min() for a rolling minimum, or x.min(y) for the smaller of two frames',
-};
+});
 
 /** A hint for code that calls a catalogue method as a free function (`average(close, 20)`). */
 export function methodHintForFunction(name: string): string | undefined {

@@ -1,3 +1,4 @@
+import { keyed } from '../support/keyed.js';
 /**
  * Names the compiler refuses, each with the reason given to the author. Anything not declared with const
  * is unknown anyway; these get a specific message because they are what unsafe or confused code reaches for.
@@ -18,7 +19,7 @@ export const FORBIDDEN_PROPERTIES: ReadonlySet<string> = new Set([
   '__lookupSetter__', 'call', 'apply', 'bind', 'toString', 'valueOf', 'then',
 ]);
 
-const SPECIFIC_HINTS: Readonly<Record<string, string>> = {
+const SPECIFIC_HINTS = keyed<string>({
   Math: 'use frame methods instead: x.abs(), x.log(), x.sqrt(), x.max(y), x.min(y)',
   np: 'there is no numpy: use frame methods such as x.abs(), x.log(), x.max(y)',
   pd: 'there is no pandas module: use data.get(key) and frame methods',
@@ -29,7 +30,7 @@ const SPECIFIC_HINTS: Readonly<Record<string, string>> = {
   this: 'there is no this: use names declared with const',
   data: "data only offers data.get('key')",
   sim: 'sim(position, {...}) can only be called in the return statement',
-};
+});
 
 export type NameProblem = { readonly kind: 'forbidden_identifier' | 'reserved_name'; readonly message: string; readonly hint: string };
 

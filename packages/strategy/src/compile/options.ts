@@ -1,3 +1,4 @@
+import { keyed } from '../support/keyed.js';
 import type { Expression, Node, SpreadElement } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
 import { DEFAULT_SIM_OPTIONS, SIM_OPTION_SPECS, type SimOptionSpec } from '../catalogue/sim-options.js';
@@ -13,7 +14,7 @@ const SPEC_BY_NAME = new Map<string, SimOptionSpec>(SIM_OPTION_SPECS.map((spec) 
 const OPTION_NAMES = SIM_OPTION_SPECS.map((spec) => spec.name);
 
 /** FinLab's snake_case spellings whose normalised form differs from ours. */
-const FINLAB_SPELLINGS: Readonly<Record<string, string>> = { trade_at_price: 'tradeAt', tradeatprice: 'tradeAt' };
+const FINLAB_SPELLINGS = keyed<string>({ trade_at_price: 'tradeAt', tradeatprice: 'tradeAt' });
 /** FinLab sim options that have no meaning here. */
 const UNSUPPORTED = new Set(['name', 'upload', 'market', 'resample_offset', 'fast_mode', 'notification_enable',
   'line_access_token', 'live_performance_start', 'mae_mfe_window', 'mae_mfe_window_step']);

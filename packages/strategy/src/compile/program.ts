@@ -1,3 +1,4 @@
+import { keyed } from '../support/keyed.js';
 import type { Expression, Program, ReturnStatement, VariableDeclaration } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
 import { DEFAULT_SIM_OPTIONS } from '../catalogue/sim-options.js';
@@ -16,7 +17,7 @@ export interface CompiledProgram {
   readonly warnings: readonly StrategyWarning[];
 }
 
-const STATEMENT_MESSAGES: Readonly<Record<string, [string, string]>> = {
+const STATEMENT_MESSAGES = keyed<[string, string]>({
   FunctionDeclaration: ['function declarations are not allowed', 'write the body directly: const declarations followed by one return sim(position, {...})'],
   ClassDeclaration: ['classes are not allowed', 'write const declarations followed by one return'],
   IfStatement: ["'if' is not allowed", 'express conditions as frames: const entry = close > ma && volume > 1000; use x.where(entry)'],
@@ -38,7 +39,7 @@ const STATEMENT_MESSAGES: Readonly<Record<string, [string, string]>> = {
   ExportNamedDeclaration: ['export is not allowed', 'end with return sim(position, {...}) instead'],
   ExportDefaultDeclaration: ['export is not allowed', 'end with return sim(position, {...}) instead'],
   ExportAllDeclaration: ['export is not allowed', 'end with return sim(position, {...}) instead'],
-};
+});
 
 /**
  * Compiles the top level: `const NAME = EXPR;` declarations, then exactly one `return`. Errors are

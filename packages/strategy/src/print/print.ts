@@ -1,15 +1,16 @@
+import { keyed } from '../support/keyed.js';
 import { operationSpec } from '../catalogue/operations.js';
 import { DEFAULT_SIM_OPTIONS, SIM_OPTION_SPECS } from '../catalogue/sim-options.js';
 import type { FactorGraph, GraphNode, NodeId, ParamValue } from '../graph/types.js';
 import { NameAllocator } from './names.js';
 
 /** JavaScript precedence of what the printer emits (higher binds tighter). */
-const PRECEDENCE: Readonly<Record<string, number>> = {
+const PRECEDENCE = keyed<number>({
   or: 3, and: 4, eq: 8, ne: 8, gt: 9, ge: 9, lt: 9, le: 9, add: 11, sub: 11, mul: 12, div: 12, neg: 14, not: 14,
-};
-const SYMBOL: Readonly<Record<string, string>> = {
+});
+const SYMBOL = keyed<string>({
   or: '||', and: '&&', eq: '==', ne: '!=', gt: '>', ge: '>=', lt: '<', le: '<=', add: '+', sub: '-', mul: '*', div: '/',
-};
+});
 const PRIMARY = 17;
 
 /**
