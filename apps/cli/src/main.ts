@@ -8,9 +8,11 @@ const integer = (name: string) => (value: string): number => {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be an integer, got '${value}'`);
   return Number(value);
 };
+/** A decimal number as a person writes it (`0.5`, `-2`, `1e-3`); Number() would also take `0x10`, `0b1` and `  7 `. */
 const decimal = (name: string) => (value: string): number => {
+  if (!/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value)) throw new InvalidArgumentError(`${name} must be a decimal number, got '${value}'`);
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got '${value}'`);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a finite number, got '${value}'`);
   return n;
 };
 

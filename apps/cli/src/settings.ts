@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { DEFAULT_CHAMPION_POLICY } from '@alphaloop/domain';
 import { llmConfigSchema } from '@alphaloop/adapter-llm/config';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'write a date as YYYY-MM-DD');
+/** A calendar date as YYYY-MM-DD that exists (2023-13-45 and 2023-02-30 do not). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'write a date as YYYY-MM-DD')
+  .refine((text) => {
+    const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, 'no such calendar date (write a real date as YYYY-MM-DD)');
 
 /**
  * Every setting alphaloop reads, with its default. Unknown keys are errors (a misspelt setting must
@@ -196,6 +204,8 @@ export function readConfigFile(path: string | undefined): Result<SettingsSources
     if (path === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return ok(undefined);
     return err({ kind: 'settings_invalid', message: `cannot read config file ${target}: ${(error as Error).message}` });
   }
+  // editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return ok({ path: target, values: JSON.parse(text) as unknown });
   } catch (error) {

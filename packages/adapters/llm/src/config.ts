@@ -17,7 +17,7 @@ export const llmConfigSchema = z.strictObject({
   /** `provider:model`, e.g. `openai:gpt-4o-mini`, `anthropic:claude-sonnet-4-5`, `openai-compatible:llama3.1`. */
   model: z.string().regex(/^[a-z-]+:.+$/, 'write the model as provider:model').nullable().default(null),
   /** Overrides the provider's endpoint; required for openai-compatible (Ollama, vLLM, llama.cpp server). */
-  baseUrl: z.url().optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'write an http:// or https:// URL' }).optional(),
   temperature: z.number().min(0).max(2).default(DEFAULT_GENERATION_SETTINGS.temperature),
   maxOutputTokens: z.number().int().positive().default(DEFAULT_GENERATION_SETTINGS.maxOutputTokens),
   timeoutMs: z.number().int().positive().default(DEFAULT_GENERATION_SETTINGS.timeoutMs),
