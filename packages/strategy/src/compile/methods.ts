@@ -1,3 +1,4 @@
+import { quoteText } from '../support/quote.js';
 import { keyed } from '../support/keyed.js';
 import type { CallExpression, Expression, Node, SpreadElement } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
@@ -76,7 +77,7 @@ export function compileDataGet(core: CompilerCore, node: CallExpression, method:
     });
     const known = core.context.fields.slice(0, 8).map((f) => f.key);
     return core.fail(first, 'unknown_data_key',
-      `unknown data key '${name}'.${shown.length > 0 ? ` Did you mean ${[...new Set(shown)].join(' or ')}?` : ''}`,
+      `unknown data key ${quoteText(name)}.${shown.length > 0 ? ` Did you mean ${[...new Set(shown)].join(' or ')}?` : ''}`,
       shown.length > 0 ? `use a key the market data has, e.g. ${shown[0] ?? ''}`
         : `the market data has ${core.context.fields.length} fields, e.g. ${quotedList(known)}`);
   }

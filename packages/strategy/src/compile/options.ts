@@ -1,3 +1,4 @@
+import { quoteText } from '../support/quote.js';
 import { keyed } from '../support/keyed.js';
 import type { Expression, Node, SpreadElement } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
@@ -40,16 +41,16 @@ export function compileSimOptions(core: CompilerCore, node: Expression | SpreadE
       : property.key.type === 'Literal' && typeof property.key.value === 'string' ? property.key.value : null;
     if (name === null) return core.fail(property.key, 'invalid_option', 'an option name must be a plain name', "write { resample: 'M' }");
     if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
-      return core.fail(property.key, 'forbidden_identifier', `'${name}' is not an option and reaches into the object model`,
+      return core.fail(property.key, 'forbidden_identifier', `${quoteText(name)} is not an option and reaches into the object model`,
         `use only ${quotedList(OPTION_NAMES)}`);
     }
     const spec = SPEC_BY_NAME.get(name);
     if (spec === undefined) return unknownOption(core, property.key, name);
     if (core.context.runSetsCosts === true && (RUN_COST_OPTIONS as readonly string[]).includes(name)) {
-      return core.fail(property.key, 'invalid_option', `'${name}' is set by the run, not by the strategy: every strategy of a run pays the run's fees and tax`,
+      return core.fail(property.key, 'invalid_option', `${quoteText(name)} is set by the run, not by the strategy: every strategy of a run pays the run's fees and tax`,
         `remove ${name} from the sim options`);
     }
-    if (seen.has(name)) return core.fail(property.key, 'invalid_option', `the option '${name}' is given twice`, 'keep one of them');
+    if (seen.has(name)) return core.fail(property.key, 'invalid_option', `the option ${quoteText(name)} is given twice`, 'keep one of them');
     seen.add(name);
     const compiled = compileExpression(core, property.value, depth + 1);
     if (compiled.isErr()) return err(compiled.error);
@@ -63,11 +64,11 @@ export function compileSimOptions(core: CompilerCore, node: Expression | SpreadE
 
 function unknownOption(core: CompilerCore, at: Node, name: string): Result<never, StrategyError> {
   if (UNSUPPORTED.has(name)) {
-    return core.fail(at, 'unknown_option', `the FinLab option '${name}' is not supported here`, 'remove it');
+    return core.fail(at, 'unknown_option', `the FinLab option ${quoteText(name)} is not supported here`, 'remove it');
   }
   const mapped = FINLAB_SPELLINGS[name] ?? FINLAB_SPELLINGS[normaliseName(name)];
   const close = mapped !== undefined ? [mapped] : suggest(name, OPTION_NAMES);
-  return core.fail(at, 'unknown_option', `unknown sim option '${name}'.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
+  return core.fail(at, 'unknown_option', `unknown sim option ${quoteText(name)}.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
     `sim accepts ${quotedList(OPTION_NAMES)}`);
 }
 
@@ -79,7 +80,7 @@ function checkOption(core: CompilerCore, at: Expression, spec: SimOptionSpec, va
   switch (spec.type) {
     case 'enum': {
       if (value.tag === 'string' && spec.values.includes(value.value)) return ok(value.value);
-      const shown = value.tag === 'string' ? `'${value.value}'` : describeValue(value);
+      const shown = value.tag === 'string' ? quoteText(value.value) : describeValue(value);
       const close = value.tag === 'string' ? suggest(value.value, spec.values) : [];
       return core.fail(at, 'invalid_option', `${spec.name} must be ${quotedList(spec.values)}${spec.nullable ? ' or null' : ''}, not ${shown}`,
         close.length > 0 ? `write ${spec.name}: '${close[0] ?? ''}'` : `write ${spec.name}: '${spec.values[0] ?? ''}'`);

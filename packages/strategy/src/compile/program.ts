@@ -1,3 +1,4 @@
+import { quoteText } from '../support/quote.js';
 import { keyed } from '../support/keyed.js';
 import type { Expression, Program, ReturnStatement, VariableDeclaration } from 'acorn';
 import { err, ok, type Result } from 'neverthrow';
@@ -75,7 +76,7 @@ export function compileProgram(core: CompilerCore, program: Program, sourceLengt
         break;
       case 'ExpressionStatement':
         report(core.error(statement, 'forbidden_syntax',
-          statement.directive !== undefined ? `directives such as '${statement.directive}' are not allowed` : 'a bare expression statement has no effect and is not allowed',
+          statement.directive !== undefined ? `directives such as ${quoteText(statement.directive)} are not allowed` : 'a bare expression statement has no effect and is not allowed',
           'declare it with const NAME = ...; or return it'));
         break;
       default: {

@@ -1,3 +1,4 @@
+import { quoteText } from '../support/quote.js';
 import type { NodeId, NodeType } from '../graph/types.js';
 
 /**
@@ -22,7 +23,7 @@ export function describeValue(value: Value): string {
     case 'number':
       return `the number ${value.value}`;
     case 'string':
-      return `the string '${value.value}'`;
+      return `the string ${quoteText(value.value)}`;
     case 'boolean':
       return `${value.value}`;
     case 'null':
