@@ -26,3 +26,21 @@ describe('bad settings on the real command: exit 2 before anything is opened', (
     expect(result.stdout).toContain("Run 'bom': 2 iterations");
   });
 });
+
+describe('an unwritable log destination on the real command: exit 2 naming the path and the setting, no hang', () => {
+  it.each([
+    ['a full device', () => '/dev/full', 'no space left on the device'],
+    ['a folder under /proc', () => '/proc/alphaloop-nope/x.log', 'the folder cannot be created there'],
+    ['a directory', () => tempDir('log-directory'), 'it is a directory'],
+  ])('%s', async (_name, pathOf, reason) => {
+    const cwd = tempDir('bad-log');
+    const file = pathOf();
+    writeFileSync(join(cwd, 'alphaloop.config.json'), JSON.stringify({ log: { file } }));
+    const result = await runCli(['run', '--iterations', '1'], { cwd });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`cannot write the log file ${file}: ${reason}`);
+    expect(result.stderr).toContain('set log.file');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(cwd, '.alphaloop', 'db'))).toBe(false);
+  }, 60_000);
+});

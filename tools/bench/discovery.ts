@@ -33,7 +33,7 @@ async function one(seed: number, effects: 'default' | 'none', search: 'champion'
       env: {},
       flags: { db: join(dir, 'db'), cacheDir: join(dir, 'cache'), run, seed, search, log: { level: 'silent' }, synthetic: { effects } },
     })._unsafeUnwrap();
-    const { logger } = createLogger(settings);
+    const { logger } = createLogger(settings)._unsafeUnwrap();
     const app = (await openApp(settings, logger))._unsafeUnwrap();
     try {
       const start = performance.now();

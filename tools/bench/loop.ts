@@ -32,7 +32,7 @@ console.log(`alphaloop --help: median ${helpTimes[Math.floor(helpTimes.length / 
 // 2. the loop, in process, exactly as `alphaloop run` wires it
 const dir = mkdtempSync(join(tmpdir(), 'alphaloop-bench-loop-'));
 const settings = resolveSettings({ env: {}, flags: { db: join(dir, 'db'), log: { level: 'silent' } } })._unsafeUnwrap();
-const { logger } = createLogger(settings);
+const { logger } = createLogger(settings)._unsafeUnwrap();
 const app = (await openApp(settings, logger))._unsafeUnwrap();
 const warmup = Math.min(50, Math.floor(iterations / 10));
 await app.loop.run({ iterations: warmup });

@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { pino } from 'pino';
 import type { Container } from 'inversify';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { EXECUTOR_TOKENS, type LearningLoop } from '@alphaloop/executor';
 import type { BacktestPort, LoggerPort } from '@alphaloop/ports';
-import { PinoLogger, SeededRandom, SystemClock } from '@alphaloop/adapter-runtime';
+import { openLogFile, PinoLogger, SeededRandom, SystemClock } from '@alphaloop/adapter-runtime';
 import { openStorage, type Storage } from '@alphaloop/adapter-storage-kysely';
 import { generateSyntheticMarket, loadMarketData, type MarketData } from '@alphaloop/adapter-market-data';
 import { InProcessBacktest, WorkerBacktest } from '@alphaloop/adapter-backtest-finlab';
@@ -26,12 +23,21 @@ export interface StartupError {
 
 const startupError = (message: string, exitCode: 1 | 2 = 1): StartupError => ({ kind: 'startup_failed', message, exitCode });
 
-export function createLogger(settings: Settings): { logger: PinoLogger; flush: () => void } {
-  if (settings.log.level === 'silent') return { logger: new PinoLogger('silent'), flush: () => undefined };
-  mkdirSync(dirname(settings.log.file), { recursive: true });
-  // Synchronous writes: a few lines per iteration, and nothing is lost when the process is killed.
-  const destination = pino.destination({ dest: settings.log.file, sync: true, mkdir: true });
-  return { logger: new PinoLogger(settings.log.level, destination), flush: () => destination.flushSync() };
+/**
+ * The run's logger on `log.file`. An unwritable destination (a full device, a directory, a folder that cannot be
+ * created) is a start-up error naming the path and the setting; a write that fails later stops logging with one
+ * line on `warn` and never blocks or crashes the run.
+ */
+export function createLogger(
+  settings: Settings,
+  warn: (line: string) => void = () => undefined,
+): Result<{ logger: PinoLogger; close: () => void }, StartupError> {
+  if (settings.log.level === 'silent') return ok({ logger: new PinoLogger('silent'), close: () => undefined });
+  return openLogFile(settings.log.file, (e) => warn(`alphaloop: logging stopped: cannot write the log file ${e.path}: ${e.reason}`))
+    .map((file) => ({ logger: new PinoLogger(settings.log.level, file), close: () => file.close() }))
+    .mapErr((e) =>
+      startupError(`cannot write the log file ${e.path}: ${e.reason}; set log.file in the config file to a writable file (or log.level to 'silent')`, 2),
+    );
 }
 
 export function openDatabase(settings: Settings): ResultAsync<Storage, StartupError> {
@@ -42,6 +48,8 @@ export function openDatabase(settings: Settings): ResultAsync<Storage, StartupEr
 }
 
 export function openMarket(settings: Settings): ResultAsync<MarketData, StartupError> {
+  // one line (a library's reason may span several); a data error is about the request (--data, synthetic.*): exit 2
+  const dataError = (message: string): StartupError => startupError(message.replace(/\s*[\r\n]+\s*/g, ' '), 2);
   if (settings.data === 'synthetic') {
     const effects = settings.synthetic.effects;
     const market = generateSyntheticMarket({
@@ -51,9 +59,13 @@ export function openMarket(settings: Settings): ResultAsync<MarketData, StartupE
       end: settings.synthetic.endDate,
       ...(effects === 'default' ? {} : { effects: effects === 'none' ? NO_EFFECTS : definedEffects(effects) }),
     });
-    return market.isOk() ? okAsync(market.value) : errAsync(startupError(`synthetic market: ${market.error.message}`));
+    if (market.isOk()) return okAsync(market.value);
+    // the generator's parameter errors already say 'synthetic market: ' (the prefix once)
+    const message = market.error.message;
+    return errAsync(dataError(message.startsWith('synthetic market: ') ? message : `synthetic market: ${message}`));
   }
-  return loadMarketData(settings.data).mapErr((e) => startupError(e.message));
+  // every loader error names the file or directory given with --data (unreadable, malformed)
+  return loadMarketData(settings.data).mapErr((e) => dataError(e.message));
 }
 
 /** The effect strengths a config names (absent ones keep their defaults). */

@@ -116,7 +116,13 @@ export function buildProgram(io: MainIo, setExit: (code: number) => void): Comma
     .action(async (flags: Flags) => {
       const settings = settingsFrom(flags, io.env);
       const [{ createLogger }, { runCommand }] = await Promise.all([import('./app.js'), import('./commands/run.js')]);
-      const { logger, flush } = createLogger(settings);
+      const opened = createLogger(settings, (line) => io.stderr.write(`${line}\n`));
+      if (opened.isErr()) {
+        io.stderr.write(`alphaloop: ${opened.error.message}\n`);
+        setExit(opened.error.exitCode);
+        return;
+      }
+      const { logger, close } = opened.value;
       try {
         setExit(
           await runCommand(settings, logger, {
@@ -132,13 +138,13 @@ export function buildProgram(io: MainIo, setExit: (code: number) => void): Comma
               };
             },
             exitNow: (code) => {
-              flush();
+              close();
               process.exit(code);
             },
           }),
         );
       } finally {
-        flush();
+        close();
       }
     });
 
