@@ -30,7 +30,7 @@ export async function backtestCommand(settings: Settings, file: string, io: Main
   const market = await openMarket(settings);
   if (market.isErr()) {
     io.stderr.write(`alphaloop: ${market.error.message}\n`);
-    return 1;
+    return market.error.exitCode;
   }
   const protocol = protocolFor(settings, market.value);
   if (protocol.isErr()) {

@@ -32,6 +32,8 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
   const app = opened.value;
   const description = app.market.description;
   say(`market: ${description.name}; ${description.symbolCount} symbols × ${description.dateCount} days (${description.startDate} … ${description.endDate})`);
+  // what the loader found odd but did not refuse (one line each, naming the file): said once, with --json too
+  for (const warning of app.market.warnings) io.stderr.write(`alphaloop: warning: ${warning.message}\n`);
   // the holdout is said at every start, and loudly when there is none
   const holdoutText = holdoutLine(app.protocol, description.endDate);
   if (app.protocol.holdoutStart === null) io.stderr.write(`alphaloop: WARNING ${holdoutText}\n`);

@@ -116,7 +116,7 @@ export async function validateCommand(settings: Settings, io: MainIo, options: V
     if (stored.value === null) return fail(`run '${settings.run}' has no stored protocol: run it first (alphaloop run --run ${settings.run})`, 2);
     const protocol = stored.value;
     const market = await openMarket(settings);
-    if (market.isErr()) return fail(market.error.message);
+    if (market.isErr()) return fail(market.error.message, market.error.exitCode);
     // the data and seed the run used, nothing else (its split, folds and costs come from the stored protocol)
     const backtest = { ...settings.backtest, holdoutStart: protocol.holdoutStart ?? ('none' as const), folds: protocol.folds, feeRatio: protocol.feeRatio, taxRatio: protocol.taxRatio };
     const requested = protocolFor({ ...settings, backtest }, market.value);

@@ -36,6 +36,15 @@ export const FIELD_CATALOGUE: readonly FieldSpec[] = [
     description: 'industry code (0-based index into the market metadata industry names, sorted by name); one row, forward-filled' },
 ];
 
+/**
+ * The fields that are prices, raw and adjusted (FinLab's spellings resolve to these keys): a value must be > 0,
+ * a missing price is NaN (an empty cell). Not volume, turnover, market value, ratios or growth rates: volume may
+ * be 0, and `revenue_yoy`, `roe`, returns and other fields may be negative.
+ */
+export const PRICE_KEYS: ReadonlySet<string> = new Set([
+  'price:open', 'price:high', 'price:low', 'price:close', 'etl:adj_open', 'etl:adj_high', 'etl:adj_low', 'etl:adj_close',
+]);
+
 const BY_NAME: ReadonlyMap<string, FieldSpec> = (() => {
   const map = new Map<string, FieldSpec>();
   for (const f of FIELD_CATALOGUE) for (const alias of f.aliases) map.set(alias, f);
@@ -48,6 +57,11 @@ const BY_COLUMN: ReadonlyMap<string, FieldSpec> = new Map(FIELD_CATALOGUE.flatMa
 /** The catalogue entry for a key or alias (`price:收盤價` → `price:close`). */
 export function fieldSpecOf(name: string): FieldSpec | undefined {
   return BY_NAME.get(name);
+}
+
+/** Whether a key or alias is a price (`price:收盤價`, `etl:adj_close`, …): values must be > 0. */
+export function isPriceField(name: string): boolean {
+  return PRICE_KEYS.has(BY_NAME.get(name)?.key ?? name);
 }
 
 /** The canonical key for a long-format column name (`close`, `Close`, `price:收盤價`), or the name itself when unknown. */

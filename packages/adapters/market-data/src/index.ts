@@ -1,5 +1,6 @@
 export { MarketData, canonicalKey, reindexExact, type MarketDataInit, type MarketMetadata, type MarketSource } from './market-data.js';
-export { FIELD_CATALOGUE, INDUSTRY_KEY, fieldSpecOf, keyOfColumn, fileStemOfKey, keyOfFileStem, type FieldSpec } from './fields.js';
+export { FIELD_CATALOGUE, INDUSTRY_KEY, PRICE_KEYS, fieldSpecOf, isPriceField, keyOfColumn, fileStemOfKey, keyOfFileStem, type FieldSpec } from './fields.js';
+export type { Alignment, MarketDataWarning, Sample } from './warnings.js';
 export { malformed, malformedFile, unavailable, type MarketDataError } from './errors.js';
 export {
   DEFAULT_EFFECTS,

@@ -5,6 +5,7 @@ import { err, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { unavailable } from './errors.js';
 import { describeUnknownField, FIELD_CATALOGUE, fieldSpecOf, INDUSTRY_KEY } from './fields.js';
 import type { SyntheticMetadata } from './synthetic/metadata.js';
+import type { MarketDataWarning } from './warnings.js';
 
 export type MarketSource = 'synthetic' | 'wide-csv' | 'long-csv' | 'long-parquet';
 
@@ -30,6 +31,8 @@ export interface MarketDataInit {
   readonly symbolIndustry?: ReadonlyMap<string, string>;
   readonly notes?: readonly string[];
   readonly synthetic?: SyntheticMetadata;
+  /** What the loader found odd but did not refuse (symbols or dates that differ between files, …). */
+  readonly warnings?: readonly MarketDataWarning[];
 }
 
 const ADJUSTED = [
@@ -59,11 +62,17 @@ export class MarketData implements MarketDataPort, MarketFrames {
   readonly symbols: readonly string[];
   readonly metadata: MarketMetadata;
   readonly description: MarketDataDescription;
+  /**
+   * What the loader found odd but did not refuse, each with a one-line message naming its file (the CLI prints
+   * them once at start-up); empty for the synthetic market.
+   */
+  readonly warnings: readonly MarketDataWarning[];
   private readonly symbolIndustry: ReadonlyMap<string, string>;
   private context: CompileContext | null = null;
 
-  private constructor(frames: ReadonlyMap<string, Frame>, metadata: MarketMetadata, symbolIndustry: ReadonlyMap<string, string>) {
+  private constructor(frames: ReadonlyMap<string, Frame>, metadata: MarketMetadata, symbolIndustry: ReadonlyMap<string, string>, warnings: readonly MarketDataWarning[]) {
     this.frames = frames;
+    this.warnings = warnings;
     this.metadata = metadata;
     this.symbolIndustry = symbolIndustry;
     const close = frames.get('etl:adj_close') as Frame;
@@ -93,7 +102,8 @@ export class MarketData implements MarketDataPort, MarketFrames {
   /**
    * Builds a market from frames. Validates every frame (strictly increasing dates, unique symbols, sizes),
    * requires `price:close`, uses the raw prices as adjusted ones when no `etl:adj_*` frame is given (and
-   * says so in `metadata.notes`), and puts adjusted open/high/low on the adjusted close's grid.
+   * says so in `metadata.notes`), and puts adjusted open/high/low on the adjusted close's grid by exact date (a
+   * raw price standing in for an adjusted one too, so `price:open` and `etl:adj_open` stay one frame).
    */
   static create(init: MarketDataInit): Result<MarketData, MarketDataError> {
     const frames = new Map<string, Frame>();
@@ -118,9 +128,13 @@ export class MarketData implements MarketDataPort, MarketFrames {
     }
     if (derived.length > 0) notes.push(`no adjustment data: ${derived.join(', ')} equal the raw prices`);
     const grid = frames.get('etl:adj_close') as Frame;
-    for (const [adjusted] of ADJUSTED.slice(1)) {
+    for (const [adjusted, raw] of ADJUSTED.slice(1)) {
       const f = frames.get(adjusted);
-      if (f !== undefined && !sameGridAs(f, grid)) frames.set(adjusted, reindexExact(f, grid));
+      if (f !== undefined && !sameGridAs(f, grid)) {
+        const onGrid = reindexExact(f, grid);
+        frames.set(adjusted, onGrid);
+        if (derived.includes(adjusted)) frames.set(raw, onGrid);
+      }
     }
     const symbolIndustry = init.symbolIndustry ?? new Map<string, string>();
     const industries = [...new Set(symbolIndustry.values())].sort();
@@ -135,7 +149,7 @@ export class MarketData implements MarketDataPort, MarketFrames {
       notes,
       synthetic: init.synthetic ?? null,
     };
-    return ok(new MarketData(frames, metadata, symbolIndustry));
+    return ok(new MarketData(frames, metadata, symbolIndustry, init.warnings ?? []));
   }
 
   describe(): ResultAsync<MarketDataDescription, MarketDataError> {
@@ -168,7 +182,7 @@ export class MarketData implements MarketDataPort, MarketFrames {
 
   /** The same market with new synthetic metadata (used to attach benchmark Sharpes). */
   withSynthetic(synthetic: SyntheticMetadata): MarketData {
-    return new MarketData(this.frames, { ...this.metadata, synthetic }, this.symbolIndustry);
+    return new MarketData(this.frames, { ...this.metadata, synthetic }, this.symbolIndustry, this.warnings);
   }
 }
 

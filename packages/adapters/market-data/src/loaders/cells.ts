@@ -40,6 +40,24 @@ export function parseNumberCell(cell: unknown): CellResult {
   return { error: `non-numeric value ${show(text)}` };
 }
 
+/**
+ * What is wrong with a parsed value of a field, or null: an infinite value (`inf`, or a number such as `1e309`
+ * beyond the range of a double, which reads as infinity) in any field, and a price ≤ 0 (`price` = the field is a
+ * price: see `isPriceField`). NaN (missing) is never a problem. `cell` is the cell as read and `subject` what the
+ * value is of (`stock 2330`), for the message.
+ */
+export function valueProblem(value: number, cell: unknown, price: boolean, subject: string): string | null {
+  if (value !== value) return null;
+  const text = typeof cell === 'string' && cell.trim() !== '' ? show(cell.trim()) : String(value);
+  if (value === Infinity || value === -Infinity) {
+    return typeof cell === 'string' && NUMBER.test(cell.trim())
+      ? `number ${text} out of range (it reads as infinity) for ${subject}`
+      : `infinite value ${text} for ${subject}`;
+  }
+  if (price && value <= 0) return `${value === 0 ? 'zero' : 'negative'} price ${text} for ${subject}: prices must be > 0`;
+  return null;
+}
+
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const SLASH = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;

@@ -129,8 +129,8 @@ describe('loadWideCsvDirectory', () => {
   it('accepts FinLab keys with a colon in the file name', async () => {
     const dir = join(tmp, 'colon');
     await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
-    await writeFile(join(dir, 'price:收盤價.csv'), 'date,2330\n2024-01-02,593\n');
-    await writeFile(join(dir, 'price:開盤價.csv'), 'date,2330\n2024-01-02,590\n');
+    await writeFile(join(dir, 'price:收盤價.csv'), 'date,2330\n2024-01-02,593\n2024-01-03,598\n');
+    await writeFile(join(dir, 'price:開盤價.csv'), 'date,2330\n2024-01-02,590\n2024-01-03,596\n');
     const m = (await loadWideCsvDirectory(dir))._unsafeUnwrap();
     expect(m.frame('price:open')?.values[0]).toBe(590);
     expect(m.prices.open?.values[0]).toBe(590);

@@ -6,8 +6,9 @@ import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { describeCause, malformed, malformedFile, unavailable, type MarketDataError } from '../errors.js';
 import { contentHash } from '../hash.js';
 import { canonicalKey, MarketData } from '../market-data.js';
-import { keyOfFileStem } from '../fields.js';
+import { isPriceField, keyOfFileStem } from '../fields.js';
 import type { SyntheticMetadata } from '../synthetic/metadata.js';
+import { checkFields, type LoadedField } from './checks.js';
 import { readCsvRecords } from './csv-records.js';
 import { LongTableBuilder, longLayout } from './long-table.js';
 import { parseWideCsv } from './wide-csv.js';
@@ -51,6 +52,8 @@ export function loadWideCsvDirectory(dir: string, options: LoadOptions = {}): Re
     }
     const frames = new Map<string, Frame>();
     const fileOfKey = new Map<string, string>();
+    const loaded: LoadedField[] = [];
+    let categoriesFile = '';
     const hashed: { name: string; bytes: Uint8Array }[] = [];
     let symbolIndustry: Map<string, string> | undefined;
     let meta: StoredMetadata = {};
@@ -72,28 +75,36 @@ export function loadWideCsvDirectory(dir: string, options: LoadOptions = {}): Re
         const categories = parseCategories(path, text);
         if (categories.isErr()) return err(categories.error);
         symbolIndustry = categories.value;
+        categoriesFile = path;
         continue;
       }
       const key = canonicalKey(keyOfFileStem(name.slice(0, -4)));
       const other = fileOfKey.get(key);
       if (other !== undefined) return err(malformedFile(path, `holds ${key}, like ${other}: keep one of them`));
-      const parsed = parseWideCsv(path, text);
+      const parsed = parseWideCsv(path, text, { price: isPriceField(key) });
       if ('error' in parsed) return err(parsed.error);
       frames.set(key, parsed.frame);
+      loaded.push({ key, file: path, frame: parsed.frame });
       fileOfKey.set(key, name);
     }
     if (!frames.has('price:close')) {
       return err(malformedFile(dir, `missing close column: no price__close.csv (or 'price:收盤價.csv') among ${frames.size} field files`));
     }
-    return MarketData.create({
-      name: options.name ?? meta.name ?? basename(dir),
-      source: 'wide-csv',
-      dataVersion: `csv-${contentHash(hashed).slice(0, 16)}`,
-      frames,
-      ...(symbolIndustry === undefined ? {} : { symbolIndustry }),
-      notes: meta.notes ?? [],
-      ...(meta.synthetic === undefined ? {} : { synthetic: meta.synthetic }),
-    });
+    const checked = checkFields(loaded, symbolIndustry === undefined ? undefined : { file: categoriesFile, symbols: [...symbolIndustry.keys()] });
+    if (checked.isErr()) return err(checked.error);
+    return namingPath(
+      dir,
+      MarketData.create({
+        name: options.name ?? meta.name ?? basename(dir),
+        source: 'wide-csv',
+        dataVersion: `csv-${contentHash(hashed).slice(0, 16)}`,
+        frames,
+        ...(symbolIndustry === undefined ? {} : { symbolIndustry }),
+        notes: meta.notes ?? [],
+        ...(meta.synthetic === undefined ? {} : { synthetic: meta.synthetic }),
+        warnings: checked.value,
+      }),
+    );
   });
 }
 
@@ -161,12 +172,24 @@ export function loadLongParquet(file: string, options: LoadOptions = {}): Result
 
 function fromLong(file: string, table: LongTableBuilder, bytes: Uint8Array, source: 'long-csv' | 'long-parquet', options: LoadOptions): Result<MarketData, MarketDataError> {
   if (table.rowCount === 0) return err(malformedFile(file, 'no data rows'));
-  return MarketData.create({
-    name: options.name ?? basename(file),
-    source,
-    dataVersion: `${source === 'long-csv' ? 'csv' : 'parquet'}-${contentHash([{ name: basename(file), bytes }]).slice(0, 16)}`,
-    frames: table.frames(),
-  });
+  const frames = table.frames();
+  const checked = checkFields([...frames].map(([key, frame]) => ({ key, file, frame })));
+  if (checked.isErr()) return err(checked.error);
+  return namingPath(
+    file,
+    MarketData.create({
+      name: options.name ?? basename(file),
+      source,
+      dataVersion: `${source === 'long-csv' ? 'csv' : 'parquet'}-${contentHash([{ name: basename(file), bytes }]).slice(0, 16)}`,
+      frames,
+      warnings: checked.value,
+    }),
+  );
+}
+
+/** Every data error names its file: `MarketData.create`'s (about frames, not files) get the path in front. */
+function namingPath(path: string, result: Result<MarketData, MarketDataError>): Result<MarketData, MarketDataError> {
+  return result.mapErr((e) => (e.message.startsWith(path) ? e : { ...e, message: `${path}: ${e.message}` }));
 }
 
 /** Loads market data from a path: a directory of wide CSV files, a long `.csv`, or a long `.parquet`. */

@@ -1,15 +1,18 @@
 import { isoDate, type Frame } from '@alphaloop/engine';
-import { malformed, type MarketDataError } from '../errors.js';
-import { isCellError, parseDateCell, parseNumberCell } from './cells.js';
+import { malformed, malformedFile, type MarketDataError } from '../errors.js';
+import { isCellError, parseDateCell, parseNumberCell, valueProblem } from './cells.js';
 import { readCsvRecords } from './csv-records.js';
 
 /**
  * Parses one FinLab wide CSV (what `DataFrame.to_csv()` writes for `data.get(key)`): a header row
  * `date,<symbol>,<symbol>,…` (the first header cell is the index name and may be empty), then one row per
  * date: `2024-01-02,<value>,…`. Empty cells are missing values (NaN). Dates must be strictly increasing;
- * every row must have as many cells as the header; every cell must be a number or a missing marker.
+ * every row must have as many cells as the header; every cell must be a number or a missing marker; no value may
+ * be infinite, and with `price: true` (the file holds a price, `isPriceField`) none may be ≤ 0. A file with a
+ * header and no rows is an error too.
  */
-export function parseWideCsv(file: string, text: string): { frame: Frame } | { error: MarketDataError } {
+export function parseWideCsv(file: string, text: string, options: { readonly price?: boolean } = {}): { frame: Frame } | { error: MarketDataError } {
+  const price = options.price === true;
   let symbols: string[] | null = null;
   let width = 0;
   const dates: number[] = [];
@@ -48,8 +51,14 @@ export function parseWideCsv(file: string, text: string): { frame: Frame } | { e
     }
     const base = rows * width;
     for (let k = 0; k < width; k++) {
-      const v = parseNumberCell(fields[k + 1]);
+      const cell = fields[k + 1];
+      const v = parseNumberCell(cell);
       if (isCellError(v)) return malformed(file, line, `${v.error} for stock ${(symbols as string[])[k]}`, { index: k + 2, name: (symbols as string[])[k] as string });
+      // finite and (for a price) positive: `v - v` is NaN for ±Infinity (and NaN, a missing value, is fine)
+      if ((price && v <= 0) || (v - v !== 0 && v === v)) {
+        const stock = (symbols as string[])[k] as string;
+        return malformed(file, line, valueProblem(v, cell, price, `stock ${stock}`) as string, { index: k + 2, name: stock });
+      }
       values[base + k] = v;
     }
     dates.push(date);
@@ -59,6 +68,7 @@ export function parseWideCsv(file: string, text: string): { frame: Frame } | { e
   });
   if (failure !== null) return { error: failure };
   if (symbols === null) return { error: malformed(file, 1, 'empty file: expected a header `date,<stock id>,…` and rows of values') };
+  if (rows === 0) return { error: malformedFile(file, 'no data rows: a header and no dates') };
   return { frame: { dates: Int32Array.from(dates), symbols: symbols as string[], values: values.slice(0, rows * width) } };
 }
 

@@ -69,6 +69,10 @@ describe('writeMarketCsv → loadWideCsvDirectory', () => {
     expect(loaded.metadata.dataVersion).toMatch(/^csv-/);
   });
 
+  it('loads back without a warning: every file on the calendar, every symbol priced', () => {
+    expect(loaded.warnings).toEqual([]);
+  });
+
   it('rejects an unreadable market.json with its file and line', async () => {
     await writeFile(join(dir, 'market.json'), '{ nope');
     const e = (await loadWideCsvDirectory(dir))._unsafeUnwrapErr();
