@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../apps/cli/bin/alphaloop.mjs', import.meta.url));
 
@@ -76,4 +79,30 @@ export function postgresUrl(): string | null {
   if (process.env.CI) throw new Error('ALPHALOOP_PG_URL is not set: the PostgreSQL end-to-end tests are required in CI');
   console.warn('skipping PostgreSQL end-to-end tests: set ALPHALOOP_PG_URL=postgres://postgres@127.0.0.1:5432/test to run them');
   return null;
+}
+
+/**
+ * A PostgreSQL database of the test's own, created before its tests and dropped (with its sessions) after them:
+ * `url()` is its connection string, `name` its name (for pg_stat_activity).
+ */
+export function useOwnDatabase(adminUrl: string, prefix: string): { readonly name: string; readonly url: () => string } {
+  const name = `${prefix}_${randomUUID().replaceAll('-', '')}`;
+  let url = '';
+  const admin = async (query: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(query);
+    } finally {
+      await client.end();
+    }
+  };
+  beforeAll(async () => {
+    await admin(`create database ${name}`);
+    const target = new URL(adminUrl);
+    target.pathname = `/${name}`;
+    url = target.toString();
+  });
+  afterAll(() => admin(`drop database if exists ${name} with (force)`));
+  return { name, url: () => url };
 }

@@ -1,35 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUrl, runCli, storedHistory, tempDir } from './cli.js';
+import { describe, expect, it } from 'vitest';
+import { postgresUrl, runCli, storedHistory, tempDir, useOwnDatabase } from './cli.js';
 
 const url = postgresUrl();
 
 describe.runIf(url !== null)('alphaloop run on PostgreSQL (DATABASE_URL)', () => {
-  const database = `alphaloop_e2e_${randomUUID().replaceAll('-', '')}`;
-  let databaseUrl = '';
-  const admin = () => new pg.Client({ connectionString: url ?? '' });
-
-  beforeAll(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`create database ${database}`);
-    await client.end();
-    const target = new URL(url ?? '');
-    target.pathname = `/${database}`;
-    databaseUrl = target.toString();
-  });
-
-  afterAll(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`drop database if exists ${database} with (force)`);
-    await client.end();
-  });
+  const database = useOwnDatabase(url ?? '', 'alphaloop_e2e');
 
   it('runs 10 iterations and resumes to 15 with continuous numbering', async () => {
     const cwd = tempDir('postgres');
-    const env = { DATABASE_URL: databaseUrl };
+    const env = { DATABASE_URL: database.url() };
     const first = await runCli(['run', '--iterations', '10'], { cwd, env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('on PostgreSQL');

@@ -40,9 +40,11 @@ export function createLogger(
     );
 }
 
-export function openDatabase(settings: Settings): ResultAsync<Storage, StartupError> {
+export function openDatabase(settings: Settings, logger?: LoggerPort): ResultAsync<Storage, StartupError> {
+  const onReconnect = (waitedMs: number, cause: unknown): void =>
+    logger?.warn('lost the connection to PostgreSQL; trying again on a new one', { waitedMs: Math.round(waitedMs), cause: String(cause) });
   const config = settings.databaseUrl
-    ? ({ kind: 'postgres', connectionString: settings.databaseUrl } as const)
+    ? ({ kind: 'postgres', connectionString: settings.databaseUrl, onReconnect } as const)
     : ({ kind: 'pglite', dataDir: settings.db } as const);
   return openStorage(config).mapErr((e) => startupError(e.message));
 }
@@ -131,7 +133,7 @@ export interface App {
  * container. Whatever was opened is closed again if a later step fails.
  */
 export function openApp(settings: Settings, logger: LoggerPort): ResultAsync<App, StartupError> {
-  return openDatabase(settings).andThen((storage) => {
+  return openDatabase(settings, logger).andThen((storage) => {
     const closeStorage = () => storage.close();
     return openMarket(settings)
       .andThen((market) =>

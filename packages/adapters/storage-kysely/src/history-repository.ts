@@ -101,15 +101,23 @@ function championArgs(next: Champion) {
  * The record's JSON leaves its code out when the code goes to `strategies` (then `p_code` is given).
  * Returns 1 when stored, 0 when the champion compare-and-set did not apply.
  */
-async function appendStatement(db: Kysely<Database>, record: IterationRecord, change: ChampionChange | null, archive: ArchiveChange | null): Promise<number> {
+/** The record as its row stores it: its JSON without the code when the code goes to `strategies` (`dedupe`). */
+function storedForm(record: IterationRecord): { readonly json: string; readonly dedupe: boolean } {
   const { strategyCode: code, ...withoutCode } = record;
   const sid = record.strategyId;
   const lean = storedJson(withoutCode);
   const dedupe = sid !== null && code !== null && isStorableText(code) && isStorableText(sid) && !lean.wrapped;
+  return { json: dedupe ? lean.json : toStoredJson(record), dedupe };
+}
+
+async function appendStatement(db: Kysely<Database>, record: IterationRecord, change: ChampionChange | null, archive: ArchiveChange | null): Promise<number> {
+  const code = record.strategyCode;
+  const sid = record.strategyId;
+  const { json, dedupe } = storedForm(record);
   const champion = change === null ? sql`null::integer, null::jsonb, null::text, null::integer, null::text, null::text` : sql`${int(change.expectedVersion)}, ${championArgs(change.next)}`;
   const args = sql`
       ${text(record.runId)}, ${int(record.iteration)}, ${text(record.source)}, cast(${record.level} as smallint), ${text(sid)},
-      ${bool(record.championUpdated)}, ${jsonb(dedupe ? lean.json : toStoredJson(record))}, ${text(dedupe ? code : null)},
+      ${bool(record.championUpdated)}, ${jsonb(json)}, ${text(dedupe ? code : null)},
       ${text(record.parentId)}, ${text(record.mutationOperator)}, ${int(record.generation)}, ${champion}`;
   const result =
     archive === null
@@ -122,6 +130,21 @@ async function appendStatement(db: Kysely<Database>, record: IterationRecord, ch
 async function compareAndSetStatement(db: Kysely<Database>, runId: string, expectedVersion: number, next: Champion): Promise<number> {
   const result = await sql<{ n: number }>`select alphaloop_replace_champion(${text(runId)}, ${int(expectedVersion)}, ${championArgs(next)}) as n`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Whether this very record is stored (the same row, field for field): true when an append whose connection was
+ * lost after its commit is sent again — it was stored once, which is what the caller asked for.
+ */
+async function storedAlready(db: Kysely<Database>, record: IterationRecord): Promise<boolean> {
+  const row = await db
+    .selectFrom('iterations')
+    .select('iteration')
+    .where('run_id', '=', record.runId)
+    .where('iteration', '=', record.iteration)
+    .where(sql<boolean>`record = ${jsonb(storedForm(record).json)}`)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** After a compare-and-set that did not apply: the version that beat it. */
@@ -164,9 +187,14 @@ function toRecord(row: Row): IterationRecord | string {
 
 /** The history port on Kysely: PGlite or PostgreSQL, the same SQL. */
 export class KyselyHistoryRepository implements HistoryRepository {
+  /**
+   * @param resends how many statements the connection layer has sent again after a lost connection so far (always
+   *   0 on PGlite): an append that saw it change may have met its own committed first attempt.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly location: StorageLocation,
+    private readonly resends: () => number = () => 0,
   ) {}
 
   allocateIteration(runId: string): ResultAsync<number, StorageError> {
@@ -196,8 +224,18 @@ export class KyselyHistoryRepository implements HistoryRepository {
     if (invalid) return errAsync(invalid);
     const operation = `append iteration ${record.iteration} of run "${record.runId}"`;
     const work = (async () => {
-      const inserted = await appendStatement(this.db, record, championChange ?? null, archiveChange ?? null);
+      const resendsBefore = this.resends();
+      // sent again after a lost connection, the statement may meet its own earlier, committed self
+      const metItself = async (): Promise<boolean> => this.resends() !== resendsBefore && (await storedAlready(this.db, record));
+      let inserted: number;
+      try {
+        inserted = await appendStatement(this.db, record, championChange ?? null, archiveChange ?? null);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505' && (await metItself())) return;
+        throw error;
+      }
       if (inserted === 1) return;
+      if (await metItself()) return;
       if (championChange) throw await conflictWith(this.db, record.runId, championChange.expectedVersion);
       throw new Error(`${operation}: the record was not stored`);
     })();
@@ -259,9 +297,14 @@ export class KyselyHistoryRepository implements HistoryRepository {
 
 /** The champion port: the current champion per run, replaced only by compare-and-set on its version. */
 export class KyselyChampionRepository implements ChampionRepository {
+  /**
+   * @param resends how many statements the connection layer has sent again after a lost connection so far (always
+   *   0 on PGlite): an append that saw it change may have met its own committed first attempt.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly location: StorageLocation,
+    private readonly resends: () => number = () => 0,
   ) {}
 
   get(runId: string): ResultAsync<Champion | null, StorageError> {

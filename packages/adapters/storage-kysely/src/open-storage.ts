@@ -13,6 +13,7 @@ import { KyselyRunCatalog } from './run-catalog.js';
 import { KyselyRunProtocolRepository, KyselyValidationRepository } from './run-ledger.js';
 import { InCodeMigrationProvider, KNOWN_MIGRATIONS, MIGRATIONS } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { DEFAULT_RECONNECT, ReconnectingPool, type ReconnectPolicy } from './reconnecting-pool.js';
 import type { Database } from './schema.js';
 import { SETTINGS, toStorageError, type StorageLocation } from './storage-errors.js';
 
@@ -38,6 +39,13 @@ export type StorageConfig =
        * lose the last fraction of a second of commits — whole transactions, never part of one.
        */
       readonly synchronousCommit?: boolean;
+      /**
+       * After the database opened, a statement whose connection was lost (terminated backend, server restart) is
+       * sent again on a new connection with backoff, for this long (default 30 s), then fails as `storage_unavailable`.
+       */
+      readonly reconnect?: ReconnectPolicy;
+      /** Told about each wait for a lost connection (for a progress line or a log entry). */
+      readonly onReconnect?: (waitedMs: number, cause: unknown) => void;
     };
 
 /** An open database with its repositories. Call `close()` when done (a PGlite left open can keep node alive). */
@@ -136,10 +144,8 @@ function openPostgres(config: Extract<StorageConfig, { kind: 'postgres' }>): Res
     application_name: 'alphaloop', // so its sessions are recognisable in pg_stat_activity
     ...(sessionOptions(schema, config.synchronousCommit ?? true) ?? {}),
   });
-  // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the
-  // process. The next query reports the problem as a value instead.
-  pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const reconnecting = new ReconnectingPool(pool, config.reconnect ?? DEFAULT_RECONNECT, config.onReconnect);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: reconnecting }) });
   const prepare = ResultAsync.fromPromise(
     (async () => {
       await sql`select 1`.execute(db);
@@ -157,7 +163,11 @@ function openPostgres(config: Extract<StorageConfig, { kind: 'postgres' }>): Res
   );
   return prepare
     .orElse((error) => ResultAsync.fromSafePromise(db.destroy().catch(() => undefined)).andThen(() => errAsync<void, StorageError>(error)))
-    .andThen(() => finish(db, location, schema, 'postgres', () => undefined));
+    .andThen(() => finish(db, location, schema, 'postgres', () => undefined, () => reconnecting.resent))
+    .map((storage) => {
+      reconnecting.arm();
+      return storage;
+    });
 }
 
 function sessionOptions(schema: string | null, synchronousCommit: boolean): { options: string } | null {
@@ -171,6 +181,7 @@ function finish(
   schema: string | null,
   kind: Storage['kind'],
   afterClose: () => void,
+  resends: () => number = () => 0,
 ): ResultAsync<Storage, StorageError> {
   let closed: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -184,7 +195,7 @@ function finish(
         kind,
         location,
         db,
-        history: new KyselyHistoryRepository(db, location),
+        history: new KyselyHistoryRepository(db, location, resends),
         champions: new KyselyChampionRepository(db, location),
         archive: new KyselyArchiveRepository(db, location),
         protocols: new KyselyRunProtocolRepository(db, location),

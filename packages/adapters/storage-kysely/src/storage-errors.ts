@@ -34,6 +34,15 @@ const dirOf = (l: Extract<StorageLocation, { backend: 'pglite' }>): string => l.
 
 const CONNECTION_LOST = /connection terminated|connection timeout|timeout expired|server closed the connection|ECONNRESET|Client has encountered a connection error/i;
 
+/** Codes of a PostgreSQL session that ended under us (terminated backend, server restart, network): worth reconnecting. */
+const LOST_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Whether a pg error means the connection is gone (rather than the statement being wrong): a new one may succeed. */
+export function isConnectionLost(cause: unknown): boolean {
+  const { code, message } = factsOf(cause);
+  return (code !== null && (LOST_CODES.has(code) || code.startsWith('08'))) || CONNECTION_LOST.test(message) || /not queryable|not currently accepting connections/i.test(message);
+}
+
 /**
  * Turns any driver exception (pg, PGlite, Node's fs/net) into a `StorageError` whose message names the
  * cause and the setting to change. `operation` says what we were doing ("append iteration 7 of run x").
@@ -75,7 +84,7 @@ export function toStorageError(cause: unknown, location: StorageLocation, operat
       case '53300':
         return unavailable(`PostgreSQL at ${at} refused or dropped the connection (${message}) — check the server, or fix ${SETTINGS.postgres}`);
       default:
-        if ((code !== null && code.startsWith('08')) || CONNECTION_LOST.test(message)) {
+        if (isConnectionLost(cause)) {
           return unavailable(`lost the connection to PostgreSQL at ${at} (${message}) — check the server, or fix ${SETTINGS.postgres}`);
         }
     }
