@@ -7,6 +7,8 @@ export type StrategyErrorKind =
   | 'too_many_nodes'
   | 'invalid_character'
   | 'syntax_error'
+  /** The source looks like Python (FinLab's examples are Python); the hint gives the strategy language's form. */
+  | 'python_syntax'
   | 'forbidden_syntax'
   | 'forbidden_identifier'
   | 'unknown_name'

@@ -8,6 +8,7 @@ import type { FactorGraph, SimOptions } from './graph/types.js';
 import { LIMITS } from './limits.js';
 import { parseProgram } from './parse/parse-program.js';
 import { prescan } from './parse/prescan.js';
+import { detectPython, pythonError } from './parse/python.js';
 import { printStrategy } from './print/print.js';
 import { fnv1a64 } from './support/hash.js';
 import { LineIndex } from './support/source-location.js';
@@ -42,17 +43,33 @@ export interface CompiledStrategy {
  * column, what is wrong and what to write instead.
  */
 export function compileStrategy(source: string, context: CompileContext): Result<CompiledStrategy, readonly StrategyError[]> {
-  const scanned = prescan(source);
-  if (scanned.isErr()) return err([scanned.error]);
   const lines = new LineIndex(source);
+  const scanned = prescan(source);
+  if (scanned.isErr()) return failed(source, lines, [scanned.error]);
   const program = parseProgram(source, lines);
-  if (program.isErr()) return err([program.error]);
+  if (program.isErr()) return failed(source, lines, [program.error]);
   const builder = new GraphBuilder(LIMITS.maxNodes);
   const core = new CompilerCore(builder, lines, context, fieldIndexOf(context));
   const compiled = compileProgram(core, program.value, source.length);
-  if (compiled.isErr()) return err(compiled.error);
+  if (compiled.isErr()) return failed(source, lines, compiled.error);
   const graph = builder.finish(compiled.value.root, compiled.value.options);
   return ok(fromGraph(graph, context, compiled.value.warnings, null));
+}
+
+/**
+ * The errors of a source that did not compile. If it looks like Python (FinLab's examples are Python, and LLMs
+ * often write it), one error says so, at the first Python construct, with the strategy language's form; it
+ * replaces the errors of its line (their cause) and takes its place in source order, so an earlier, unrelated
+ * error still comes first. A source over the size limit is not scanned.
+ */
+function failed(source: string, lines: LineIndex, errors: readonly StrategyError[]): Result<never, readonly StrategyError[]> {
+  if (errors[0]?.kind === 'source_too_large') return err(errors);
+  const python = detectPython(source);
+  if (python === null) return err(errors);
+  const explained = pythonError(python, lines);
+  const before = errors.filter((e) => e.line < explained.line);
+  const after = errors.filter((e) => e.line > explained.line);
+  return err([...before, explained, ...after].slice(0, LIMITS.maxErrors));
 }
 
 /** Prints and identifies an already valid graph. */

@@ -5,6 +5,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import type { NodeType, ParamValue } from '../graph/types.js';
 import { LIMITS } from '../limits.js';
 import type { LineIndex } from '../support/source-location.js';
+import { suggest } from '../support/suggest.js';
 import type { CompileContext, FieldIndex } from './context.js';
 import type { NodeValue, Value } from './values.js';
 
@@ -26,6 +27,11 @@ export type Compiled = Result<Value, StrategyError>;
 /** State and helpers shared by the statement, expression, method and option compilers. */
 export class CompilerCore {
   readonly scope = new Map<string, Binding>();
+  /**
+   * "Did you mean" searches left: each costs candidates × edit distance, and only `LIMITS.maxErrors` errors are
+   * reported, so 1,400 unknown names against 1,400 declarations (once ~0.9 s) search only as often as is shown.
+   */
+  private suggestionsLeft: number = LIMITS.maxErrors;
 
   constructor(
     readonly builder: GraphBuilder,
@@ -41,6 +47,13 @@ export class CompilerCore {
 
   fail(at: Node | number, kind: StrategyErrorKind, message: string, hint: string): Result<never, StrategyError> {
     return err(this.error(at, kind, message, hint));
+  }
+
+  /** The closest of `candidates` to `wanted` (see `suggest`), within the per-compilation budget; [] once it is spent. */
+  suggest(wanted: string, candidates: () => readonly string[], max?: number): string[] {
+    if (this.suggestionsLeft <= 0) return [];
+    this.suggestionsLeft -= 1;
+    return suggest(wanted, candidates(), max);
   }
 
   /** Adds a node (hash-consed) or reports that the graph outgrew its budget. */

@@ -3,10 +3,11 @@ import type { BinaryExpression, CallExpression, Expression, Identifier, LogicalE
 import { err, ok, type Result } from 'neverthrow';
 import type { StrategyError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { quotedList, suggest } from '../support/suggest.js';
+import { quotedList } from '../support/suggest.js';
 import { POISONED, type CompilerCore, type Compiled } from './core.js';
 import { compileDataGet, compileMethodCall, compileRollingCall, isRollingCall, methodHintForFunction } from './methods.js';
-import { FORBIDDEN_PROPERTIES, forbiddenNameProblem } from './names.js';
+import { exampleName, FORBIDDEN_PROPERTIES, forbiddenNameProblem } from './names.js';
+import { quoteText } from '../support/quote.js';
 import { describeValue, type NodeValue, type Value } from './values.js';
 
 const ARITHMETIC = keyed<string>({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' });
@@ -23,7 +24,7 @@ const OPERATOR_HINTS = keyed<string>({
   '>>': 'there are no bit shifts; for a past value write x.shift(n)',
   '>>>': 'there are no bit shifts; for a past value write x.shift(n)',
   in: "there is no 'in'; data fields are read with data.get('key')",
-  instanceof: "there is no 'instanceof'; values are frames or numbers",
+  instanceof: "remove it: there is no 'instanceof'; values are frames or numbers",
   '??': "there is no '??'; to replace missing values write x.fillna(0)",
 });
 
@@ -58,7 +59,7 @@ export function compileExpression(core: CompilerCore, node: Expression | SpreadE
         return core.fail(node, 'forbidden_syntax', 'computed member access (x[...]) is not allowed',
           'to keep values where a condition holds write x.where(condition); data fields are read with data.get(key)');
       }
-      return core.fail(node, 'forbidden_syntax', `property access '.${property}' is not allowed: only method calls are`,
+      return core.fail(node, 'forbidden_syntax', `property access ${quoteText(`.${property}`)} is not allowed: only method calls are`,
         `call a catalogue method, e.g. close.average(20); data is read with data.get('key')`);
     }
     default:
@@ -70,19 +71,34 @@ function compileLiteral(core: CompilerCore, node: Extract<Expression, { type: 'L
   const value = node.value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
-      return core.fail(node, 'parameter_out_of_range', `the number ${node.raw ?? ''} is too large to represent`, 'use a finite number');
+      return core.fail(node, 'parameter_out_of_range', `the number ${shownNumber(node.raw ?? '')} is too large to represent`, 'use a finite number');
+    }
+    const raw = node.raw ?? '';
+    if (raw.length > 1 && raw.charCodeAt(0) === 48 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57) {
+      // sloppy-mode JavaScript reads 020 as octal 16 (and 08 as 8): the reader and the compiler would disagree
+      const decimal = raw.replace(/^0+/, '') || '0';
+      return core.fail(node, 'forbidden_syntax', `the number ${shownNumber(raw)} has a leading zero, which JavaScript reads as ${value} (octal or legacy)`,
+        `write ${/^[0-9.]+$/.test(decimal) ? decimal : 'the number without leading zeros'}`);
     }
     return ok({ tag: 'number', value: value === 0 ? 0 : value });
   }
   if (typeof value === 'string') return ok({ tag: 'string', value });
   if (typeof value === 'boolean') return ok({ tag: 'boolean', value });
   if (node.bigint !== undefined) {
-    return core.fail(node, 'forbidden_syntax', `BigInt literals (${node.raw ?? ''}) are not allowed`, 'write a plain number without the n suffix');
+    return core.fail(node, 'forbidden_syntax', `BigInt literals (${shownNumber(node.raw ?? '')}) are not allowed`, 'write a plain number without the n suffix');
   }
   if (node.regex !== undefined) {
     return core.fail(node, 'forbidden_syntax', 'regular expressions are not allowed', "write data keys as plain strings, e.g. 'price:close'");
   }
   return ok({ tag: 'null' });
+}
+
+/**
+ * A number literal as written, in a message. Its characters are the parser's number token (ASCII digits, letters,
+ * `.`, `_`), so only its length needs a bound: a long one goes through `quoteText`, which cuts it.
+ */
+function shownNumber(raw: string): string {
+  return raw.length <= 24 ? raw : quoteText(raw, 24);
 }
 
 function compileIdentifier(core: CompilerCore, node: Identifier): Compiled {
@@ -99,10 +115,10 @@ function compileIdentifier(core: CompilerCore, node: Identifier): Compiled {
   if (node.name === 'sim') {
     return core.fail(node, 'forbidden_syntax', "'sim' can only be called in the return statement", 'end with return sim(position, { resample: \'M\' });');
   }
-  const close = suggest(node.name, [...core.scope.keys()]);
-  return core.fail(node, 'unknown_name', `unknown name '${node.name}'${close.length > 0 ? `. Did you mean ${quotedList(close)}?` : ''}`,
-    close.length > 0 ? `use ${quotedList(close)}, or declare '${node.name}' with const before this line`
-      : `declare it first: const ${node.name} = ...; (data is read with data.get('key'))`);
+  const close = core.suggest(node.name, () => [...core.scope.keys()]);
+  return core.fail(node, 'unknown_name', `unknown name ${quoteText(node.name)}${close.length > 0 ? `. Did you mean ${quotedList(close)}?` : ''}`,
+    close.length > 0 ? `use ${quotedList(close)}, or declare ${quoteText(node.name)} with const before this line`
+      : `declare it first: const ${exampleName(node.name)} = ...; (data is read with data.get('key'))`);
 }
 
 function compileBinary(core: CompilerCore, node: BinaryExpression, depth: number): Compiled {
@@ -152,7 +168,7 @@ function combineNumeric(core: CompilerCore, node: BinaryExpression, op: string, 
       return core.fail(node, 'type_mismatch', `'${operator}' needs numbers or float frames, but its ${side} side is ${describeValue(value)}`,
         value.tag === 'node' && value.type === 'bool_frame'
           ? isComparison ? 'combine conditions with && and ||, negate with !' : 'conditions are not numbers: select values with x.where(condition)'
-          : 'strings are only data keys and sim options');
+          : 'use a number or a frame here: strings are only data keys and sim options');
     }
   }
   if (left.tag === 'number' && right.tag === 'number') {
@@ -186,7 +202,7 @@ function compileUnary(core: CompilerCore, node: UnaryExpression, depth: number):
     const hints = keyed<string>({
       '+': 'remove the +: numbers and frames need no sign',
       '~': 'negate a condition with !',
-      typeof: 'types are checked by the compiler; typeof is not needed',
+      typeof: 'remove it: types are checked by the compiler; typeof is not needed',
       void: 'there is no void; every const must hold a value',
       delete: 'nothing can be deleted; declare a new const instead',
     });
@@ -216,10 +232,10 @@ function compileCall(core: CompilerCore, node: CallExpression, depth: number): C
         'end the strategy with return sim(position, { ... });');
     }
     if (core.scope.has(callee.name)) {
-      return core.fail(callee, 'forbidden_syntax', `'${callee.name}' is a value, not a function`, `call a method on it instead, e.g. ${callee.name}.average(20)`);
+      return core.fail(callee, 'forbidden_syntax', `${quoteText(callee.name)} is a value, not a function`, `call a method on it instead, e.g. ${exampleName(callee.name)}.average(20)`);
     }
     const method = methodHintForFunction(callee.name);
-    return core.fail(callee, 'unknown_method', `there is no function '${callee.name}': only sim(...) and methods on frames exist`,
+    return core.fail(callee, 'unknown_method', `there is no function ${quoteText(callee.name)}: only sim(...) and methods on frames exist`,
       method ?? 'call catalogue methods on frames, e.g. close.average(20), and data.get(key) for data');
   }
   if (callee.type !== 'MemberExpression') {
@@ -266,7 +282,7 @@ const NODE_MESSAGES = keyed<[string, string]>({
   ClassExpression: ['classes are not allowed', 'write the strategy as const declarations and one return'],
   TemplateLiteral: ['template literals are not allowed', "write a plain string in quotes, e.g. 'price:close'"],
   TaggedTemplateExpression: ['tagged templates are not allowed', "write a plain string in quotes, e.g. 'price:close'"],
-  NewExpression: ["'new' is not allowed", 'values come from data.get(...) and frame methods'],
+  NewExpression: ["'new' is not allowed", 'remove new: values come from data.get(...) and frame methods'],
   AssignmentExpression: ['assignment is not allowed', 'declare a new name with const instead of reassigning'],
   UpdateExpression: ['++ and -- are not allowed', 'declare a new name with const, e.g. const next = x + 1'],
   SequenceExpression: ['the comma operator is not allowed', 'write one expression per const declaration'],

@@ -54,7 +54,7 @@ export function methodHintForFunction(name: string): string | undefined {
 export function compileDataGet(core: CompilerCore, node: CallExpression, method: string, depth: number): Compiled {
   if (method !== 'get') {
     const hint = METHOD_ALIASES[method];
-    return core.fail(node.callee, 'unknown_method', `data has no method '${method}'. Did you mean 'get'?`,
+    return core.fail(node.callee, 'unknown_method', `data has no method ${quoteText(method)}. Did you mean 'get'?`,
       hint !== undefined ? `read a field with data.get('key'), then use ${hint}` : "read a field with data.get('price:close')");
   }
   const [first, ...rest] = node.arguments;
@@ -70,7 +70,7 @@ export function compileDataGet(core: CompilerCore, node: CallExpression, method:
   const name = key.value.value;
   const field = core.fields.resolve(name);
   if (field === undefined) {
-    const close = suggest(name, core.fields.allNames, 3);
+    const close = core.suggest(name, () => core.fields.allNames, 3);
     const shown = close.map((candidate) => {
       const target = core.fields.resolve(candidate);
       return target === undefined || target.key === candidate ? `'${candidate}'` : `'${target.key}' ('${candidate}')`;
@@ -95,7 +95,7 @@ export function compileRollingCall(core: CompilerCore, node: CallExpression, rol
   const spec = ROLLING_METHODS.get(method);
   if (spec === undefined) {
     const close = suggest(method, [...ROLLING_METHODS.keys()]);
-    return core.fail(node.callee, 'unknown_method', `rolling(n) has no method '${method}'.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
+    return core.fail(node.callee, 'unknown_method', `rolling(n) has no method ${quoteText(method)}.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
       `after rolling(n) write one of ${quotedList([...ROLLING_METHODS.keys()].map((m) => `.${m}()`))}`);
   }
   if (node.arguments.length > 0) {
@@ -121,9 +121,9 @@ export function compileMethodCall(core: CompilerCore, node: CallExpression, rece
     const alias = METHOD_ALIASES[method];
     const close = alias === undefined ? suggest(method, ALL_METHOD_NAMES) : [];
     return core.fail(node.callee, 'unknown_method',
-      `unknown method '${method}'.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
+      `unknown method ${quoteText(method)}.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
       alias !== undefined ? `write ${alias}` : close.length > 0 ? `write x.${close[0] ?? ''}(...)`
-        : `frames have these methods: ${ALL_METHOD_NAMES.join(', ')}`);
+        : `use one of the frame methods: ${ALL_METHOD_NAMES.join(', ')}`);
   }
   if ((method === 'max' || method === 'min') && node.arguments.length === 0) {
     return core.fail(node, 'wrong_arguments', `${method}() needs another frame or a number to compare with`,
@@ -253,15 +253,12 @@ function checkParam(
       `write ${spec.source} with a literal number, e.g. 20`);
   }
   const n = value.value;
+  if (n < 0 && LAGGED.has(spec.name)) return lookAhead(core, at, spec, n, resolveBound(param.max, core.context.dateCount));
   if (param.type === 'integer' && !Number.isInteger(n)) {
     return core.fail(at, 'parameter_out_of_range', `the ${param.name} of ${label} must be a whole number, got ${n}`, `use ${Math.max(1, Math.round(n))}`);
   }
   const min = resolveBound(param.min, core.context.dateCount);
   const max = resolveBound(param.max, core.context.dateCount);
-  if (spec.name === 'shift' && n < 0) {
-    return core.fail(at, 'look_ahead', `shift(${n}) looks ${-n} days into the future`,
-      `shift needs n ≥ 0; for the value ${-n} days ago write shift(${-n})`);
-  }
   if (min !== undefined && n < min) {
     return core.fail(at, 'parameter_out_of_range', `the ${param.name} of ${label} is ${n}, below the minimum ${min}`, `use a value between ${min} and ${max ?? 'any'}`);
   }
@@ -271,6 +268,23 @@ function checkParam(
       `use a value between ${min ?? 'any'} and ${max}`);
   }
   return ok(n === 0 ? 0 : n);
+}
+
+/** Operations whose n is a lag: a negative n reads rows after today. */
+const LAGGED: ReadonlySet<string> = new Set(['shift', 'pctChange', 'diff', 'rise', 'fall']);
+
+/** `shift(-1)`, `pctChange(-5)`, `shift(-0.5)`: a look into the future, however the negative number was spelled. */
+function lookAhead(core: CompilerCore, at: Node, spec: OperationSpec, n: number, max: number | undefined): Result<never, StrategyError> {
+  const method = spec.method ?? spec.name;
+  const back = Math.max(1, Math.round(-n));
+  const min = spec.name === 'shift' ? 0 : 1;
+  const instead = max !== undefined && back > max ? `use a value between ${min} and ${max}`
+    : spec.name === 'shift' ? `for the value ${days(back)} ago write shift(${back})` : `to compare with ${days(back)} ago write ${method}(${back})`;
+  return core.fail(at, 'look_ahead', `${method}(${n}) looks ${days(-n)} into the future`, `${method} needs n ≥ ${min}; ${instead}`);
+}
+
+function days(n: number): string {
+  return `${n} day${n === 1 ? '' : 's'}`;
 }
 
 function crossCheckParams(core: CompilerCore, node: CallExpression, spec: OperationSpec, params: readonly ParamValue[], args: readonly NodeId[]): Result<never, StrategyError> | null {

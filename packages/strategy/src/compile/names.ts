@@ -67,3 +67,15 @@ export function declarationProblem(name: string): NameProblem | null {
 export function hintFor(name: string): string | undefined {
   return SPECIFIC_HINTS[name];
 }
+
+/** Longest name shown inside a code example of a hint; a longer one is shown as `name`. */
+const MAX_EXAMPLE_NAME = 40;
+
+/**
+ * A strategy's own name inside a code example (`const x = ...;`), where `quoteText`'s quotes would be wrong: the
+ * name itself when short — a name is only ASCII letters, digits, _ and $ (the pre-scan rejects everything else
+ * outside strings) — otherwise the placeholder `name`. Messages quote the name with `quoteText`.
+ */
+export function exampleName(name: string): string {
+  return name.length <= MAX_EXAMPLE_NAME && /^[A-Za-z_$][\w$]*$/.test(name) ? name : 'name';
+}

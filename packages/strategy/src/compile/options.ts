@@ -25,7 +25,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** The `{ ... }` of `sim(position, { ... })`, checked against `SIM_OPTION_SPECS`; omitted options take FinLab defaults. */
 export function compileSimOptions(core: CompilerCore, node: Expression | SpreadElement, depth: number): Result<SimOptions, StrategyError> {
   if (node.type !== 'ObjectExpression') {
-    return core.fail(node, 'invalid_option', `the options of sim must be an object literal, not ${node.type === 'Identifier' ? `'${node.name}'` : 'an expression'}`,
+    return core.fail(node, 'invalid_option', `the options of sim must be an object literal, not ${node.type === 'Identifier' ? quoteText(node.name) : 'an expression'}`,
       "write sim(position, { resample: 'M', stopLoss: 0.1 })");
   }
   const options: Mutable<SimOptions> = { ...DEFAULT_SIM_OPTIONS };
@@ -69,7 +69,7 @@ function unknownOption(core: CompilerCore, at: Node, name: string): Result<never
   const mapped = FINLAB_SPELLINGS[name] ?? FINLAB_SPELLINGS[normaliseName(name)];
   const close = mapped !== undefined ? [mapped] : suggest(name, OPTION_NAMES);
   return core.fail(at, 'unknown_option', `unknown sim option ${quoteText(name)}.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
-    `sim accepts ${quotedList(OPTION_NAMES)}`);
+    `use one of the sim options: ${quotedList(OPTION_NAMES)}`);
 }
 
 function checkOption(core: CompilerCore, at: Expression, spec: SimOptionSpec, value: Value): Result<unknown, StrategyError> {

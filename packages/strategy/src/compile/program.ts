@@ -8,7 +8,7 @@ import type { NodeId, SimOptions } from '../graph/types.js';
 import { LIMITS } from '../limits.js';
 import { POISONED, type CompilerCore } from './core.js';
 import { compileExpression } from './expressions.js';
-import { declarationProblem } from './names.js';
+import { declarationProblem, exampleName } from './names.js';
 import { compileSimOptions } from './options.js';
 import { describeValue } from './values.js';
 
@@ -18,18 +18,20 @@ export interface CompiledProgram {
   readonly warnings: readonly StrategyWarning[];
 }
 
+const WHOLE_FRAMES = 'use operations on whole frames instead, e.g. close.rolling(20).max()';
+
 const STATEMENT_MESSAGES = keyed<[string, string]>({
   FunctionDeclaration: ['function declarations are not allowed', 'write the body directly: const declarations followed by one return sim(position, {...})'],
   ClassDeclaration: ['classes are not allowed', 'write const declarations followed by one return'],
   IfStatement: ["'if' is not allowed", 'express conditions as frames: const entry = close > ma && volume > 1000; use x.where(entry)'],
-  ForStatement: ['loops are not allowed', 'operations work on whole frames at once; e.g. close.rolling(20).max() instead of a loop'],
-  ForInStatement: ['loops are not allowed', 'operations work on whole frames at once'],
-  ForOfStatement: ['loops are not allowed', 'operations work on whole frames at once'],
-  WhileStatement: ['loops are not allowed', 'operations work on whole frames at once'],
-  DoWhileStatement: ['loops are not allowed', 'operations work on whole frames at once'],
-  TryStatement: ["'try' is not allowed", 'errors are reported by the compiler; no handling is needed'],
+  ForStatement: ['loops are not allowed', WHOLE_FRAMES],
+  ForInStatement: ['loops are not allowed', WHOLE_FRAMES],
+  ForOfStatement: ['loops are not allowed', WHOLE_FRAMES],
+  WhileStatement: ['loops are not allowed', WHOLE_FRAMES],
+  DoWhileStatement: ['loops are not allowed', WHOLE_FRAMES],
+  TryStatement: ["'try' is not allowed", 'remove it: errors are reported by the compiler; no handling is needed'],
   ThrowStatement: ["'throw' is not allowed", 'write const declarations followed by one return'],
-  SwitchStatement: ["'switch' is not allowed", 'express cases as conditions combined with && and ||'],
+  SwitchStatement: ["'switch' is not allowed", 'write the cases as conditions combined with && and ||'],
   LabeledStatement: ['labels are not allowed', 'write const declarations followed by one return'],
   BreakStatement: ["'break' is not allowed", 'write const declarations followed by one return'],
   ContinueStatement: ["'continue' is not allowed", 'write const declarations followed by one return'],
@@ -49,7 +51,9 @@ const STATEMENT_MESSAGES = keyed<[string, string]>({
 export function compileProgram(core: CompilerCore, program: Program, sourceLength: number): Result<CompiledProgram, StrategyError[]> {
   const errors: StrategyError[] = [];
   const report = (error: StrategyError): void => {
-    if (error !== POISONED && errors.length < LIMITS.maxErrors) errors.push(error);
+    // once the graph is full every later statement fails the same way: say it once
+    const repeated = error.kind === 'too_many_nodes' && errors.some((e) => e.kind === 'too_many_nodes');
+    if (error !== POISONED && !repeated && errors.length < LIMITS.maxErrors) errors.push(error);
   };
   let result: { root: NodeId; options: SimOptions } | null = null;
   let returnSeen = false;
@@ -75,6 +79,13 @@ export function compileProgram(core: CompilerCore, program: Program, sourceLengt
       case 'EmptyStatement':
         break;
       case 'ExpressionStatement':
+        if (statement.expression.type === 'AssignmentExpression') {
+          const target = statement.expression.left;
+          const name = target.type === 'Identifier' ? exampleName(target.name) : 'name';
+          report(core.error(statement, 'forbidden_syntax', 'assignment is not allowed: every name is declared once, with const',
+            `write const ${name} = ...; (to change a value, declare a new name: const ${name}2 = ...;)`));
+          break;
+        }
         report(core.error(statement, 'forbidden_syntax',
           statement.directive !== undefined ? `directives such as ${quoteText(statement.directive)} are not allowed` : 'a bare expression statement has no effect and is not allowed',
           'declare it with const NAME = ...; or return it'));
@@ -96,7 +107,7 @@ export function compileProgram(core: CompilerCore, program: Program, sourceLengt
   for (const [name, binding] of core.scope) {
     if (!binding.used) {
       const { line, column } = core.lines.locate(binding.offset);
-      warnings.push({ kind: 'unused_declaration', line, column, message: `'${name}' is declared but never used`, hint: `remove it or use it in the position` });
+      warnings.push({ kind: 'unused_declaration', line, column, message: `${quoteText(name)} is declared but never used`, hint: `remove it or use it in the position` });
     }
   }
   return ok({ root: result.root, options: result.options, warnings });

@@ -91,12 +91,32 @@ describe('prescan', () => {
   });
 
   it('accepts Unicode spaces but no other non-ASCII outside strings', () => {
-    for (const space of ['\u00a0', '\ufeff', '\u2028', '\u2029', '\u2000', '\u2005', '\u200a', '\u3000', '\u1680', '\u202f', '\u205f']) {
+    expect(prescan('\ufeffa b').isOk()).toBe(true); // a byte-order mark first
+    for (const space of ['\u00a0', '\u2028', '\u2029', '\u2000', '\u2005', '\u200a', '\u3000', '\u1680', '\u202f', '\u205f']) {
       expect(prescan(`a${space}b`).isOk(), space.codePointAt(0)?.toString(16)).toBe(true);
     }
-    for (const other of ['\u1fff', '\u200b', '\u00a1', '\u007f', '\u3001']) {
+    for (const other of ['\u1fff', '\u200b', '\u00a1', '\u007f', '\u3001', '\ufeff', '\u0000', '\u0007', '\u001b', '\ud800']) {
       expect(errorOf(`a${other}b`).kind, other.codePointAt(0)?.toString(16)).toBe('invalid_character');
     }
+  });
+
+  it('rejects control characters outside strings, naming the code point, and allows tab, vertical tab and form feed', () => {
+    expect(errorOf('a\u0000b')).toMatchObject({ kind: 'invalid_character', line: 1, column: 2, message: 'a control character (U+0000) outside a string' });
+    expect(errorOf('a\n\u001b[2J').message).toBe('a control character (U+001B) outside a string');
+    expect(prescan("a\t\u000b\u000cb '\u0000\u0007'").isOk()).toBe(true);
+  });
+
+  it('names invisible characters by escape and code point, never raw', () => {
+    expect(errorOf('a\u202eb').message).toBe("an invisible character '\\u202e' (U+202E) outside a string");
+    expect(errorOf('a\u200bb').message).toBe("an invisible character '\\u200b' (U+200B) outside a string");
+    expect(errorOf('a\ud800b').message).toBe("an invisible character '\\ud800' (U+D800) outside a string");
+    expect(errorOf('a\ufeffb').kind).toBe('invalid_character');
+  });
+
+  it('rejects HTML-like comments, which a script reads as comments where a reader sees operators', () => {
+    expect(errorOf('return close <!--1;')).toMatchObject({ kind: 'forbidden_syntax', line: 1, column: 14 });
+    expect(errorOf('a;\n--> x')).toMatchObject({ kind: 'forbidden_syntax', line: 2, column: 1 });
+    expect(prescan("const s = '<!-- -->'; // <!-- -->\nreturn a < !b;").isOk()).toBe(true);
   });
 
   it('handles unterminated strings by leaving them to the parser', () => {

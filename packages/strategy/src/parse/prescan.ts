@@ -1,6 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { StrategyError } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { quoteText } from '../support/quote.js';
 
 /**
  * A linear scan that runs before the parser. The parser (acorn) recurses on nested brackets and on long
@@ -91,15 +92,42 @@ export function prescan(source: string): Result<void, StrategyError> {
         break;
       default:
         if (isOperatorChar(code)) {
+          if (isHtmlComment(source, i, code)) {
+            return at(i, 'forbidden_syntax', 'HTML-like comments (<!-- and -->) are not allowed: JavaScript reads them as comments where a reader sees operators',
+              'write comments with // or /* */; for a comparison put a space after the operator, e.g. a < !b');
+          }
           // per character, so long unary runs (`!!!!…`) are bounded too
           if (++operators > LIMITS.maxOperators) return tooManyOperators(i);
-        } else if (code > 126 && !isSpace(code)) {
-          return at(i, 'invalid_character', `unexpected character '${String.fromCodePoint(source.codePointAt(i) ?? code)}' outside a string`,
+        } else if (code < 32 && code !== 9 && code !== 11 && code !== 12) {
+          return at(i, 'invalid_character', `a control character (U+${hex(code)}) outside a string`,
+            'remove it: code is letters, digits, spaces, tabs, line breaks and punctuation');
+        } else if (code > 126 && !(isSpace(code) || (code === 0xfeff && i === 0))) {
+          const char = String.fromCodePoint(source.codePointAt(i) ?? code);
+          if (isInvisible(char)) {
+            return at(i, 'invalid_character', `an invisible character ${quoteText(char)} (U+${hex(char.codePointAt(0) ?? code)}) outside a string`,
+              'remove it: invisible characters (control, zero-width, direction overrides) can make code read differently from what it says');
+          }
+          return at(i, 'invalid_character', `unexpected character ${quoteText(char)} outside a string`,
             'names must use ASCII letters, digits and _; put non-ASCII text (such as Chinese data keys) inside quotes');
         }
     }
   }
   return ok(undefined);
+}
+
+/** `<!--` anywhere, `-->` anywhere: Annex B HTML-like comments (in a script, the rest of the line is a comment). */
+function isHtmlComment(source: string, i: number, code: number): boolean {
+  if (code === 60) return source.startsWith('!--', i + 1);
+  return code === 45 && source.startsWith('->', i + 1);
+}
+
+/** A control or format character (zero-width space, bidi override, …) or a lone surrogate; one character, so constant-time. */
+function isInvisible(char: string): boolean {
+  return /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]$/u.test(char);
+}
+
+function hex(code: number): string {
+  return code.toString(16).toUpperCase().padStart(4, '0');
 }
 
 /** Offset just past the closing quote (or the end of the line / text for an unterminated string). */
@@ -119,8 +147,9 @@ function isOperatorChar(code: number): boolean {
     code === 33 || code === 38 || code === 124 || code === 94 || code === 126 || code === 63 || code === 58;
 }
 
+/** Unicode spaces a strategy may contain between tokens (a byte-order mark only as its first character). */
 function isSpace(code: number): boolean {
-  return code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) ||
+  return code === 0xa0 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x3000 || code === 0x1680 || code === 0x202f || code === 0x205f;
 }
 

@@ -9,6 +9,7 @@ describe('quoteText', () => {
   it('escapes line breaks, control and format characters, quotes and backslashes', () => {
     expect(quoteText("a\nb\r\tc'd\\e\u0000\u202e\u2028")).toBe("'a\\nb\\r\\tc\\'d\\\\e\\u0000\\u202e\\u2028'");
     expect(quoteText('momentum')).toBe("'momentum'");
+    expect(quoteText('a\ud800b\udfff😀')).toBe("'a\\ud800b\\udfff😀'");
   });
 
   it('bounds the length and says how long the text was', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, normaliseName, quotedList, suggest } from './suggest.js';
+import { editDistance, MAX_SUGGESTED_LENGTH, normaliseName, quotedList, suggest } from './suggest.js';
 
 describe('editDistance', () => {
   it.each([
@@ -32,6 +32,13 @@ describe('suggest', () => {
     expect(suggest('movingAverage', ['average', 'rank'])).toEqual(['average']);
   });
 
+  it('compares names longer than MAX_SUGGESTED_LENGTH only exactly (edit distance is length × length)', () => {
+    const long = 'a'.repeat(MAX_SUGGESTED_LENGTH + 1);
+    expect(suggest(`${long}b`, [`${long}c`, 'close'])).toEqual([]);
+    expect(suggest(long.toUpperCase(), [long, 'close'])).toEqual([long]);
+    expect(suggest('clsoe', [long, 'close'])).toEqual(['close']);
+  });
+
   it('dedupes and caps the list', () => {
     expect(suggest('ab', ['ab1', 'ab2', 'ab3', 'ab4', 'ab1'], 2)).toEqual(['ab1', 'ab2']);
   });
@@ -43,5 +50,6 @@ describe('quotedList', () => {
     expect(quotedList(['a'])).toBe("'a'");
     expect(quotedList(['a', 'b'])).toBe("'a' or 'b'");
     expect(quotedList(['a', 'b', 'c'], 'and')).toBe("'a', 'b' and 'c'");
+    expect(quotedList(['x'.repeat(100), "it's\n"])).toBe(`'${'x'.repeat(60)}…' (100 characters) or 'it\\'s\\n'`);
   });
 });
