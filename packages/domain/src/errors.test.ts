@@ -4,8 +4,8 @@ import { isSuccessful, type IterationRecord } from './iteration-record.js';
 import { EMPTY_METRICS } from './metrics.js';
 
 describe('error categories and steps', () => {
-  it('lists the seven categories and the ten steps in order', () => {
-    expect(ERROR_CATEGORIES).toEqual(['timeout', 'data_missing', 'calculation', 'syntax', 'llm', 'duplicate', 'other']);
+  it('lists the eight categories and the ten steps in order', () => {
+    expect(ERROR_CATEGORIES).toEqual(['timeout', 'data_missing', 'calculation', 'syntax', 'llm', 'duplicate', 'interrupted', 'other']);
     expect(ITERATION_STEPS).toHaveLength(10);
     expect(ITERATION_STEPS[0]).toBe('load_history');
     expect(ITERATION_STEPS[9]).toBe('save');

@@ -1,5 +1,5 @@
 /** Why an iteration failed, as recorded (and as fed back to the LLM). */
-export const ERROR_CATEGORIES = ['timeout', 'data_missing', 'calculation', 'syntax', 'llm', 'duplicate', 'other'] as const;
+export const ERROR_CATEGORIES = ['timeout', 'data_missing', 'calculation', 'syntax', 'llm', 'duplicate', 'interrupted', 'other'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 /** The ten steps of an iteration, in order; a failure names the step it happened in. */

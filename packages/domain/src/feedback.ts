@@ -1,5 +1,6 @@
 import type { Champion } from './champion.js';
 import type { IterationRecord } from './iteration-record.js';
+import { wasInterrupted } from './interrupted.js';
 import { LEVEL_NAMES } from './levels.js';
 
 export type FeedbackSituation =
@@ -107,7 +108,9 @@ export function situationOf(recent: readonly IterationRecord[]): FeedbackSituati
 
 /** The feedback for the next strategy, from what happened so far. Pure and deterministic. */
 export function generateFeedback(input: FeedbackInput): Feedback {
-  const { iteration, recent, champion } = input;
+  const { iteration, champion } = input;
+  // an interrupted iteration (its process was killed) measured nothing: feedback is about the strategies before it
+  const recent = input.recent.filter((r) => !wasInterrupted(r));
   const situation = situationOf(recent);
   const last = recent[recent.length - 1];
   const previous = recent[recent.length - 2];

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { TOKENS } from '@alphaloop/ports';
 import { EXECUTOR_TOKENS, type ExecutorConfig } from './executor-config.js';
 import { HistoryCache } from './history-cache.js';
+import { InterruptedIterations } from './interrupted-iterations.js';
 import { IterationExecutor } from './iteration-executor.js';
 import { LearningLoop } from './learning-loop.js';
 import { MeasuredStrategies } from './measured-strategies.js';
@@ -36,6 +37,7 @@ export function bindExecutor(container: Container, config: ExecutorConfig): void
   container.bind(EXECUTOR_TOKENS.HistoryCache).to(HistoryCache).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.MeasuredStrategies).to(MeasuredStrategies).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.RunArchive).to(RunArchive).inSingletonScope();
+  container.bind(EXECUTOR_TOKENS.InterruptedIterations).to(InterruptedIterations).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.IterationExecutor).to(IterationExecutor).inSingletonScope();
   container.bind(EXECUTOR_TOKENS.LearningLoop).to(LearningLoop).inSingletonScope();
 }

@@ -31,6 +31,11 @@ export interface ExecutorConfig {
    */
   readonly search: 'archive' | 'champion';
   readonly archive: ArchivePolicy;
+  /**
+   * A number claimed on another machine (whose process cannot be asked) and still without a record after this long
+   * is taken as interrupted (default 6 h: far longer than an iteration runs, LLM retries and backtest limits included).
+   */
+  readonly interruptedAfterMs: number;
 }
 
 export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly runId: string }): ExecutorConfig {
@@ -45,6 +50,7 @@ export function executorConfig(overrides: Partial<ExecutorConfig> & { readonly r
     maxDuplicateAttempts: 100,
     search: 'archive',
     archive: DEFAULT_ARCHIVE_POLICY,
+    interruptedAfterMs: 6 * 60 * 60 * 1000,
     ...overrides,
   };
 }
@@ -55,6 +61,7 @@ export const EXECUTOR_TOKENS = {
   HistoryCache: Symbol.for('alphaloop.executor.HistoryCache'),
   MeasuredStrategies: Symbol.for('alphaloop.executor.MeasuredStrategies'),
   RunArchive: Symbol.for('alphaloop.executor.RunArchive'),
+  InterruptedIterations: Symbol.for('alphaloop.executor.InterruptedIterations'),
   IterationExecutor: Symbol.for('alphaloop.executor.IterationExecutor'),
   LearningLoop: Symbol.for('alphaloop.executor.LearningLoop'),
 } as const;

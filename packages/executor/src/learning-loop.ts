@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { Champion, IterationRecord, SuccessLevel } from '@alphaloop/domain';
 import { TOKENS, type ChampionRepository, type ClockPort, type HistoryRepository, type LoggerPort } from '@alphaloop/ports';
 import { EXECUTOR_TOKENS, type ExecutorConfig } from './executor-config.js';
+import { InterruptedIterations } from './interrupted-iterations.js';
 import { IterationExecutor } from './iteration-executor.js';
 import type { IterationResult } from './iteration-result.js';
 
@@ -17,6 +18,8 @@ export type StopReason = 'completed' | 'aborted' | 'budget' | 'storage_failed';
 
 export type LoopEvent =
   | { readonly type: 'started'; readonly runId: string; readonly planned: number | null }
+  /** Numbers whose process stopped before storing them, now recorded as level-0 `interrupted` (said once, at the start). */
+  | { readonly type: 'recovered'; readonly iterations: readonly number[] }
   | {
       readonly type: 'iteration';
       /** 1-based position in this invocation. */
@@ -51,6 +54,7 @@ export interface LoopSummary {
 export class LearningLoop {
   constructor(
     @inject(EXECUTOR_TOKENS.IterationExecutor) private readonly executor: IterationExecutor,
+    @inject(EXECUTOR_TOKENS.InterruptedIterations) private readonly interrupted: InterruptedIterations,
     @inject(TOKENS.HistoryRepository) private readonly history: HistoryRepository,
     @inject(TOKENS.ChampionRepository) private readonly champions: ChampionRepository,
     @inject(TOKENS.Clock) private readonly clock: ClockPort,
@@ -68,8 +72,17 @@ export class LearningLoop {
     let stopReason: StopReason = 'completed';
     let stopMessage: string | null = null;
     options.onEvent?.({ type: 'started', runId: this.config.runId, planned });
+    const recovered = await this.interrupted.record();
+    if (recovered.isErr()) {
+      stopReason = 'storage_failed';
+      stopMessage = recovered.error.message;
+      this.logger.error('could not record the interrupted iterations', { error: recovered.error.message });
+    } else if (recovered.value.length > 0) {
+      this.logger.warn('recorded interrupted iterations', { iterations: [...recovered.value] });
+      options.onEvent?.({ type: 'recovered', iterations: recovered.value });
+    }
 
-    for (let index = 1; planned === null || index <= planned; index += 1) {
+    for (let index = 1; stopReason === 'completed' && (planned === null || index <= planned); index += 1) {
       if (options.signal?.aborted) {
         stopReason = 'aborted';
         break;

@@ -27,6 +27,33 @@ describe('LearningLoop', () => {
     expect((await store.page('test-run', { offset: 0, limit: 10 }))._unsafeUnwrap().map((r) => r.iteration)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('records a number whose process died before storing it as level 0 interrupted on the next start, leaving running ones alone', async () => {
+    const store = new InMemoryHistory();
+    await harness({ llm: new ScriptedLlm([0, 1].map((i) => ({ code: `${GOOD}\n// ${i}` }))), store }).loop.run({ iterations: 2 });
+    // a process claims 2 and 3 and is killed before storing either; 4 is claimed by a worker that still runs
+    (await store.allocateIteration('test-run'))._unsafeUnwrap();
+    (await store.allocateIteration('test-run'))._unsafeUnwrap();
+    store.abandonClaims('test-run');
+    (await store.allocateIteration('test-run'))._unsafeUnwrap();
+    const events: LoopEvent[] = [];
+    const summary = await harness({ llm: new ScriptedLlm([{ code: `${GOOD}\n// after` }]), store }).loop.run({ iterations: 1, onEvent: (e) => events.push(e) });
+    expect(events.map((e) => e.type)).toEqual(['started', 'recovered', 'iteration', 'finished']);
+    expect(events[1]).toEqual({ type: 'recovered', iterations: [2, 3] });
+    expect([summary.firstIteration, summary.lastIteration]).toEqual([5, 5]);
+    const records = (await store.page('test-run', { offset: 0, limit: 10 }))._unsafeUnwrap();
+    expect(records.map((r) => [r.iteration, r.level, r.error?.category ?? null])).toEqual([
+      [0, 3, null],
+      [1, 3, null],
+      [2, 0, 'interrupted'],
+      [3, 0, 'interrupted'],
+      [5, 3, null],
+    ]);
+    expect(records[2]).toMatchObject({ source: 'llm', strategyId: null, error: { step: 'save', message: expect.stringContaining('stopped (killed or crashed) before storing it') } });
+    // the feedback of the iteration after them is about the last measured strategy, not about the interruption
+    expect(records[4]?.feedbackUsed).toContain('iteration 1');
+    expect((await store.unfinished('test-run'))._unsafeUnwrap().map((u) => u.iteration)).toEqual([4]);
+  });
+
   it('stops after the current iteration when the signal aborts', async () => {
     const controller = new AbortController();
     const { loop } = harness({ llm: new ScriptedLlm([{ code: GOOD }]) });

@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import type { ArchiveElite, Champion, IterationRecord } from '@alphaloop/domain';
+import type { ArchiveElite, Champion, IterationRecord, UnfinishedIteration } from '@alphaloop/domain';
 import type { ChampionConflict, StorageError } from './storage-error.js';
 
 /** Replace the champion as part of an append, only if it is still at `expectedVersion` (0 = none yet). */
@@ -31,8 +31,10 @@ export interface HistoryPage {
 
 /** Iteration history of runs. Records are appended, never rewritten. */
 export interface HistoryRepository {
-  /** Reserves the next iteration number of a run, atomically across processes (0, 1, 2, …). */
+  /** Reserves the next iteration number of a run, atomically across processes (0, 1, 2, …), claimed by this process. */
   allocateIteration(runId: string): ResultAsync<number, StorageError>;
+  /** The run's numbers handed out (by `allocateIteration`) without a record, ascending. */
+  unfinished(runId: string): ResultAsync<readonly UnfinishedIteration[], StorageError>;
   /**
    * Stores a record, and with it a champion change and an archive change in the same transaction: either all are
    * stored or none is. A stale champion version fails with `champion_conflict` and stores nothing.

@@ -101,6 +101,10 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
       else io.stderr.write(`${iterationLine(event, champion)}\n`);
     } else if (event.type === 'started' && io.json) {
       emit({ type: 'started', runId: event.runId, planned: event.planned, market: description });
+    } else if (event.type === 'recovered') {
+      if (io.json) emit({ type: 'recovered', iterations: event.iterations });
+      const n = event.iterations.length;
+      say(`interrupted: iteration${n === 1 ? '' : 's'} ${event.iterations.join(', ')} stopped with ${n === 1 ? 'its' : 'their'} process before being stored; recorded as level 0 'interrupted' (history has no gaps)`);
     }
   };
 

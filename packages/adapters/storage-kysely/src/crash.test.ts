@@ -38,6 +38,8 @@ async function expectNothingOfTheDoomedAppend(storage: Storage, runId: string): 
     .where('strategy_id', 'in', ['crash-champion-2', 'crash-record-strategy'])
     .execute();
   expect(leftovers).toEqual([]);
+  // its number stays claimed by a process that is gone: the next start records it as interrupted
+  expect((await storage.history.unfinished(runId))._unsafeUnwrap().map((u) => [u.iteration, u.ownerAlive])).toEqual([[3, false]]);
 }
 
 /** The numbering goes on after the doomed number (3): it is never reused, and appending works. */

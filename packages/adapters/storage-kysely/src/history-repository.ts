@@ -1,6 +1,6 @@
-import { errAsync, ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { sql, type Kysely } from 'kysely';
-import type { Champion, IterationRecord } from '@alphaloop/domain';
+import type { Champion, IterationRecord, UnfinishedIteration } from '@alphaloop/domain';
 import type {
   ArchiveChange,
   ChampionChange,
@@ -10,6 +10,7 @@ import type {
   HistoryRepository,
   StorageError,
 } from '@alphaloop/ports';
+import { ownerAlive, THIS_PROCESS } from './claim-owner.js';
 import {
   decodeChampion,
   decodeRecord,
@@ -198,15 +199,36 @@ export class KyselyHistoryRepository implements HistoryRepository {
   ) {}
 
   allocateIteration(runId: string): ResultAsync<number, StorageError> {
-    // One statement: creates the run at 1 (handing out 0) or bumps its counter, under the row lock.
+    // One statement: creates the run at 1 (handing out 0) or bumps its counter, under the row lock, and claims the
+    // number for this process (a claim without a record is an unfinished iteration, see `unfinished`).
+    const query = sql<{ iteration: number }>`
+      with allocated as (
+        insert into runs (run_id, next_iteration) values (${runId}, 1)
+        on conflict (run_id) do update set next_iteration = runs.next_iteration + 1
+        returning next_iteration - 1 as iteration
+      )
+      insert into iteration_claims (run_id, iteration, owner)
+      select ${runId}, iteration, ${THIS_PROCESS} from allocated
+      returning iteration`.execute(this.db);
+    return ResultAsync.fromPromise(query, (e) => toStorageError(e, this.location, `allocate an iteration of run "${runId}"`)).andThen((result) => {
+      const row = result.rows[0];
+      return row === undefined
+        ? errAsync<number, StorageError>({ kind: 'storage_failure', message: `allocate an iteration of run "${runId}": no number was handed out` })
+        : okAsync<number, StorageError>(Number(row.iteration));
+    });
+  }
+
+  unfinished(runId: string): ResultAsync<readonly UnfinishedIteration[], StorageError> {
     const query = this.db
-      .insertInto('runs')
-      .values({ run_id: runId, next_iteration: 1 })
-      .onConflict((oc) => oc.column('run_id').doUpdateSet({ next_iteration: sql`runs.next_iteration + 1` }))
-      .returning(sql<number>`next_iteration - 1`.as('iteration'))
-      .executeTakeFirstOrThrow();
-    return ResultAsync.fromPromise(query, (e) => toStorageError(e, this.location, `allocate an iteration of run "${runId}"`)).map((row) =>
-      Number(row.iteration),
+      .selectFrom('iteration_claims as c')
+      .leftJoin('iterations as i', (join) => join.onRef('i.run_id', '=', 'c.run_id').onRef('i.iteration', '=', 'c.iteration'))
+      .select(['c.iteration', 'c.owner', sql<number>`(extract(epoch from now() - c.claimed_at) * 1000)::float8`.as('age_ms')])
+      .where('c.run_id', '=', runId)
+      .where('i.iteration', 'is', null)
+      .orderBy('c.iteration')
+      .execute();
+    return ResultAsync.fromPromise(query, (e) => toStorageError(e, this.location, `read the unfinished iterations of run "${runId}"`)).map((rows) =>
+      rows.map((row) => ({ iteration: Number(row.iteration), ownerAlive: ownerAlive(row.owner), ageMs: Math.max(0, Number(row.age_ms)) })),
     );
   }
 

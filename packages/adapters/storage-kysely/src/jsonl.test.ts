@@ -175,6 +175,7 @@ describe('JSONL export', () => {
     const failing: HistoryRepository = {
       ...storage.history,
       allocateIteration: () => okAsync(0),
+      unfinished: () => okAsync([]),
       append: () => (++appended < 2 ? okAsync(undefined) : errAsync({ kind: 'storage_unavailable', message: 'cannot reach PostgreSQL' })),
       recent: () => okAsync([]),
       page: () => okAsync([]),

@@ -248,6 +248,23 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         $fn$`.execute(db);
     },
   },
+
+  // Who holds each allocated iteration number: `allocateIteration` writes the claim in the same statement that
+  // hands out the number, so a number whose process died before its record was stored is found again (a claim
+  // without a record) and recorded as `interrupted` on the next start. Numbers handed out before this migration
+  // have no claim (their gaps stay gaps).
+  '0004_claims': {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('iteration_claims')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id'))
+        .addColumn('iteration', 'integer', (c) => c.notNull())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('claimed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('iteration_claims_pkey', ['run_id', 'iteration'])
+        .execute();
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS).sort();

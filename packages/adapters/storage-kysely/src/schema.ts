@@ -16,6 +16,7 @@ export interface Database {
   run_protocols: RunProtocolsTable;
   run_validations: RunValidationsTable;
   archive_cells: ArchiveCellsTable;
+  iteration_claims: IterationClaimsTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -134,4 +135,13 @@ export interface ArchiveCellsTable {
   daily_returns: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
   iteration: number;
   updated_at: ColumnType<Date, never, string>;
+}
+
+/** Who was handed each iteration number (migration 0004): a claim without a record is an unfinished iteration. */
+export interface IterationClaimsTable {
+  run_id: string;
+  iteration: number;
+  /** `host/pid/token` of the process that allocated it. */
+  owner: string;
+  claimed_at: ColumnType<Date, Date | string | undefined, never>;
 }

@@ -46,7 +46,7 @@ describe('PGlite on disk', () => {
     const dataDir = relative(process.cwd(), absolute); // as the app passes it: `.alphaloop/db`, relative to the cwd
     const first = (await openStorage({ kind: 'pglite', dataDir }))._unsafeUnwrap();
     try {
-      expect(first.migrationsApplied).toEqual(['0001_initial', '0002_run_ledger', '0003_archive']);
+      expect(first.migrationsApplied).toEqual(['0001_initial', '0002_run_ledger', '0003_archive', '0004_claims']);
       const record = sampleRecord({ runId: 'disk', iteration: (await first.history.allocateIteration('disk'))._unsafeUnwrap() });
       (await first.history.append(record))._unsafeUnwrap();
 

@@ -34,7 +34,7 @@ describePostgres('PostgreSQL history repository', (url) => {
       await first.close();
       const refused = (await openStorage({ kind: 'postgres', connectionString: url, schema: other.schema }))._unsafeUnwrapErr();
       expect(refused.kind).toBe('storage_schema_too_new');
-      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*knows only up to 0003_archive.*Nothing was changed/);
+      expect(refused.message).toMatch(/was written by a newer alphaloop: .*0002_from_a_newer_alphaloop.*knows only up to 0004_claims.*Nothing was changed/);
       expect(refused.message).toContain('DATABASE_URL');
     } finally {
       await other.drop();

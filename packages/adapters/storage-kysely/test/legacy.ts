@@ -64,7 +64,7 @@ export async function createLegacyDatabase(db: Kysely<Database>, schema: string 
 
 /** After opening that legacy database with this version: it migrated, and every stored row reads (new fields null). */
 export async function expectLegacyRunReadable(storage: Storage, runId: string): Promise<void> {
-  expect(storage.migrationsApplied).toEqual(['0002_run_ledger', '0003_archive']);
+  expect(storage.migrationsApplied).toEqual(['0002_run_ledger', '0003_archive', '0004_claims']);
   const want = legacyExpectations(runId);
   expect((await storage.history.page(runId, { offset: 0, limit: 10 }))._unsafeUnwrap()).toEqual(want.records);
   expect((await storage.champions.get(runId))._unsafeUnwrap()).toEqual(want.champion);

@@ -321,13 +321,13 @@ export function describeStorageBehaviour(name: string, ctx: BehaviourContext): v
       const schema = ctx.schema();
       const table = schema === null ? 'kysely_migration' : `${schema}.kysely_migration`;
       expect((await migrate(s().db, s().location, schema))._unsafeUnwrap()).toEqual([]);
-      expect(await appliedMigrations(s().db, schema)).toEqual(['0001_initial', '0002_run_ledger', '0003_archive']);
-      expect(KNOWN_MIGRATIONS).toEqual(['0001_initial', '0002_run_ledger', '0003_archive']);
+      expect(await appliedMigrations(s().db, schema)).toEqual(['0001_initial', '0002_run_ledger', '0003_archive', '0004_claims']);
+      expect(KNOWN_MIGRATIONS).toEqual(['0001_initial', '0002_run_ledger', '0003_archive', '0004_claims']);
       await sql`insert into ${sql.table(table)} (name, timestamp) values ('9999_from_the_future', now()::text)`.execute(s().db);
       try {
         const refused = (await migrate(s().db, s().location, schema))._unsafeUnwrapErr();
         expect(refused.kind).toBe('storage_schema_too_new');
-        expect(refused.message).toMatch(/newer alphaloop.*9999_from_the_future.*knows only up to 0003_archive/);
+        expect(refused.message).toMatch(/newer alphaloop.*9999_from_the_future.*knows only up to 0004_claims/);
         expect(refused.message).toMatch(s().kind === 'pglite' ? /--db/ : /DATABASE_URL/);
       } finally {
         await sql`delete from ${sql.table(table)} where name = '9999_from_the_future'`.execute(s().db);

@@ -39,6 +39,20 @@ export function describeHistoryRepositoryContract(name: string, setup: () => Pro
       expect(got).toEqual([0, 1, 0, 2]);
     }));
 
+    it('lists the numbers handed out without a record, held by this (running) process, until their records are stored', withFixture(async ({ history }) => {
+      const runId = freshRun();
+      expect((await history.unfinished(runId))._unsafeUnwrap()).toEqual([]);
+      for (let i = 0; i < 3; i++) (await history.allocateIteration(runId))._unsafeUnwrap();
+      (await history.append(sampleRecord({ runId, iteration: 1 })))._unsafeUnwrap();
+      const open = (await history.unfinished(runId))._unsafeUnwrap();
+      expect(open.map((u) => [u.iteration, u.ownerAlive])).toEqual([[0, true], [2, true]]);
+      for (const u of open) expect(u.ageMs).toBeGreaterThanOrEqual(0);
+      (await history.append(sampleRecord({ runId, iteration: 0 })))._unsafeUnwrap();
+      (await history.append(sampleRecord({ runId, iteration: 2 })))._unsafeUnwrap();
+      expect((await history.unfinished(runId))._unsafeUnwrap()).toEqual([]);
+      expect((await history.unfinished(freshRun()))._unsafeUnwrap()).toEqual([]);
+    }));
+
     it('round-trips every field of a record, failures and unicode included', withFixture(async ({ history }) => {
       const runId = freshRun();
       const success = sampleRecord({ runId, iteration: 0 });

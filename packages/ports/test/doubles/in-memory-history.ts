@@ -1,5 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import type { ArchiveElite, Champion, IterationRecord } from '@alphaloop/domain';
+import type { ArchiveElite, Champion, IterationRecord, UnfinishedIteration } from '@alphaloop/domain';
 import type {
   ArchiveChange,
   ArchiveRepository,
@@ -22,10 +22,27 @@ export class InMemoryHistory implements HistoryRepository, ChampionRepository, A
   /** Per run: cell → elite. */
   private readonly archives = new Map<string, Map<string, ArchiveElite>>();
 
+  /** Per run: iteration → whether its claimer still runs (this process: true, until `abandonClaims`). */
+  private readonly claims = new Map<string, Map<number, boolean>>();
+
   allocateIteration(runId: string): ResultAsync<number, StorageError> {
     const next = this.counters.get(runId) ?? 0;
     this.counters.set(runId, next + 1);
+    const claims = this.claims.get(runId) ?? new Map<number, boolean>();
+    claims.set(next, true);
+    this.claims.set(runId, claims);
     return okAsync(next);
+  }
+
+  unfinished(runId: string): ResultAsync<readonly UnfinishedIteration[], StorageError> {
+    const stored = new Set((this.records.get(runId) ?? []).map((r) => r.iteration));
+    const open = [...(this.claims.get(runId) ?? new Map<number, boolean>())].filter(([iteration]) => !stored.has(iteration));
+    return okAsync(open.sort((a, b) => a[0] - b[0]).map(([iteration, alive]) => ({ iteration, ownerAlive: alive, ageMs: 0 })));
+  }
+
+  /** For tests: the process that claimed the run's unfinished numbers is gone (as after SIGKILL). */
+  abandonClaims(runId: string): void {
+    for (const [iteration] of this.claims.get(runId) ?? []) this.claims.get(runId)?.set(iteration, false);
   }
 
   append(record: IterationRecord, change?: ChampionChange, archive?: ArchiveChange): ResultAsync<void, StorageError | ChampionConflict> {
