@@ -15,6 +15,7 @@ export type { CompileContext, FieldInfo } from './compile/context.js';
 export { RUN_COST_OPTIONS } from './compile/context.js';
 export { formatStrategyError, formatStrategyErrors, type StrategyError, type StrategyErrorKind, type StrategyWarning } from './errors.js';
 export { LIMITS } from './limits.js';
+export { MAX_QUOTED_CHARS, quoteText } from './support/quote.js';
 export { printStrategy } from './print/print.js';
 export { compileStrategy, strategyIdOf, type CompiledStrategy, type Lineage } from './strategy.js';
 export { DATA_ROLES, resolveRole, type DataRole } from './factors/data-roles.js';

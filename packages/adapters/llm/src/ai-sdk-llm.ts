@@ -8,6 +8,7 @@ import type {
   MarketDataDescription,
   StrategyPromptInput,
 } from '@alphaloop/ports';
+import { quoteText } from '@alphaloop/strategy';
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { ChatClient, ChatFailure, ChatMessage, ChatReply } from './chat-client.js';
 import { extractStrategyCode, looksLikeStrategy } from './extract.js';
@@ -15,7 +16,6 @@ import type { LlmBudget } from './budget.js';
 import type { PriceBook } from './pricing.js';
 import {
   buildStrategyPrompt,
-  clip,
   invalidStrategyRetry,
   noCodeRetry,
   quoteReply,
@@ -28,6 +28,11 @@ import { maskSecrets } from './secrets.js';
 export type StrategyValidator = (source: string, market: MarketDataDescription) => Result<void, string>;
 
 export type SleepFn = (ms: number) => Promise<void>;
+
+/** Characters of a model's reply without code that the error message quotes. */
+export const REPLY_QUOTE_CHARS = 160;
+/** Characters of the server's or the SDK's own text about a failed call that the error message quotes. */
+export const DETAIL_QUOTE_CHARS = 300;
 
 export const sleep: SleepFn = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -200,7 +205,10 @@ export class AiSdkLlm implements LlmPort {
   }
 
   private transportFailure(failure: ChatFailure): Failure {
-    const message = `${this.model}: ${failure.message}`;
+    // the server's own words (an error body) are quoted like a model's reply; masked first, so that no cut of the
+    // quote can leave part of a key that the mask would no longer recognise
+    const detail = failure.detail === undefined || failure.detail.trim() === '' ? '' : `: ${quoteText(this.mask(failure.detail.trim()), DETAIL_QUOTE_CHARS)}`;
+    const message = `${this.model}: ${failure.message}${detail}`;
     switch (failure.category) {
       case 'timeout':
         return { kind: 'llm_timeout', message };
@@ -231,7 +239,8 @@ export class AiSdkLlm implements LlmPort {
     if (checked.isOk()) return ok(candidate.code);
     if (candidate.from === 'whole_text' && !looksLikeStrategy(candidate.code)) {
       return err({
-        failure: { kind: 'llm_empty', message: `${this.model} replied without strategy code (after ${tries}): "${clip(text, 160)}"` },
+        // the model's words go into the stored record, the feedback and the next prompt: quoted, escaped, bounded
+        failure: { kind: 'llm_empty', message: `${this.model} replied without strategy code (after ${tries}): ${quoteText(text.trim(), REPLY_QUOTE_CHARS)}` },
         quote: quoteReply(text),
         retry: noCodeRetry(false),
       });

@@ -31,7 +31,13 @@ export interface ChatFailure {
   readonly status?: number;
   /** From `retry-after-ms` / `retry-after` (seconds or an HTTP date). */
   readonly retryAfterMs?: number;
+  /** What happened, in our words (no text from the server or the SDK). */
   readonly message: string;
+  /**
+   * The SDK's or the server's own text about it (an error body may say anything): the adapter masks it and
+   * quotes it as data (`quoteText`) after `message`.
+   */
+  readonly detail?: string;
 }
 
 /** A chat completion transport. The adapter's retry, extraction and accounting logic sits on top of it. */
@@ -64,16 +70,18 @@ export function classifySdkError(error: unknown, timedOut: boolean, timeoutMs: n
     const status = error.statusCode;
     const retryAfterMs = parseRetryAfter(error.responseHeaders, nowMs);
     const after = retryAfterMs === undefined ? {} : { retryAfterMs };
-    if (status === 429) return { category: 'rate_limited', retryable: true, status, ...after, message: `HTTP 429 rate limited: ${error.message}` };
-    if (status === 408) return { category: 'timeout', retryable: true, status, message: `HTTP 408 request timeout: ${error.message}` };
+    const detail = error.message;
+    if (status === 429) return { category: 'rate_limited', retryable: true, status, ...after, message: 'HTTP 429 rate limited', detail };
+    if (status === 408) return { category: 'timeout', retryable: true, status, message: 'HTTP 408 request timeout', detail };
     if (status !== undefined && status >= 200 && status < 300) {
       // a 2xx whose body the SDK could not read (not JSON, or not the vendor's schema): a transient glitch
-      return { category: 'api', retryable: true, status, message: `malformed response (HTTP ${status}): ${error.message}` };
+      return { category: 'api', retryable: true, status, message: `malformed response (HTTP ${status})`, detail };
     }
-    if (status === undefined) return { category: 'api', retryable: error.isRetryable, message: `network error: ${error.message}` };
-    return { category: 'api', retryable: error.isRetryable, status, ...after, message: `HTTP ${status}: ${error.message}` };
+    if (status === undefined) return { category: 'api', retryable: error.isRetryable, message: 'network error', detail };
+    return { category: 'api', retryable: error.isRetryable, status, ...after, message: `HTTP ${status}`, detail };
   }
-  return { category: 'api', retryable: false, message: `${error instanceof Error ? error.name : 'error'}: ${describe(error)}` };
+  // e.g. the SDK's JSON parse or type validation errors, whose text holds the body it could not read
+  return { category: 'api', retryable: false, message: error instanceof Error ? error.name : 'error', detail: describe(error) };
 }
 
 export interface SdkChatClientOptions {

@@ -146,7 +146,8 @@ describe('parseRetryAfter / classifySdkError', () => {
   });
 
   it('an unknown exception is an api failure that is not retried', () => {
-    expect(classifySdkError(new TypeError('boom'), false, 1000, 0)).toEqual({ category: 'api', retryable: false, message: 'TypeError: boom' });
+    // the exception's own text is the detail, which the adapter quotes as data (it may hold a body the SDK could not read)
+    expect(classifySdkError(new TypeError('boom'), false, 1000, 0)).toEqual({ category: 'api', retryable: false, message: 'TypeError', detail: 'boom' });
     expect(classifySdkError(new Error('aborted'), true, 1000, 0)).toMatchObject({ category: 'timeout', retryable: true });
   });
 });
