@@ -6,6 +6,11 @@ export const LIMITS = {
   maxBracketDepth: 48,
   /** Operator characters in the whole source: bounds the parser's recursion on long unparenthesised chains. */
   maxOperators: 3_000,
+  /**
+   * Words and arrows the parser recurses on (void, typeof, if, =>, in, …) in one top-level statement, so the
+   * answer to a long chain never depends on how much stack the thread has.
+   */
+  maxNestingWords: 200,
   /** Depth of the expression tree the compiler walks. */
   maxExpressionDepth: 200,
   /** Distinct graph nodes (after hash-consing), counted while building. */

@@ -85,6 +85,20 @@ describe('prescan', () => {
     expect(errorOf(`"abc\r${'('.repeat(LIMITS.maxBracketDepth + 1)}`).kind).toBe('nesting_too_deep');
   });
 
+  it('bounds nesting words and arrows per top-level statement, so the answer never depends on the stack size', () => {
+    const max = LIMITS.maxNestingWords;
+    expect(prescan(`return ${'void '.repeat(max)}close;`).isOk()).toBe(true);
+    const over = errorOf(`return ${'typeof '.repeat(max + 1)}close;`);
+    expect(over).toMatchObject({ kind: 'nesting_too_deep', line: 1, column: 8 + 7 * max });
+    expect(errorOf(`${'x => '.repeat(max + 1)}x`).kind).toBe('nesting_too_deep');
+    expect(errorOf(`${'if (a) '.repeat(max + 1)}x;`).kind).toBe('nesting_too_deep');
+    // a statement end at the top level starts the count again; one inside brackets does not
+    expect(prescan(`${'a in b;'.repeat(max * 3)}`).isOk()).toBe(true);
+    expect(errorOf(`f(${'a in b;'.repeat(max + 1)})`).kind).toBe('nesting_too_deep');
+    // property names and longer words are not the keywords
+    expect(prescan(`x${'.in.void .typeof'.repeat(max)}; const inside = typeofx;`).isOk()).toBe(true);
+  });
+
   it('allows exactly the operator budget and never lets stray closers go negative', () => {
     expect(prescan('a/'.repeat(LIMITS.maxOperators)).isOk()).toBe(true);
     expect(errorOf(`)))${'('.repeat(LIMITS.maxBracketDepth + 1)}`).kind).toBe('nesting_too_deep');

@@ -20,6 +20,7 @@ export function prescan(source: string): Result<void, StrategyError> {
   }
   let depth = 0;
   let operators = 0;
+  let nestingWords = 0;
   let line = 1;
   let lineStart = 0;
   const at = (offset: number, kind: StrategyError['kind'], message: string, hint: string): Result<void, StrategyError> =>
@@ -29,9 +30,16 @@ export function prescan(source: string): Result<void, StrategyError> {
     at(offset, 'too_many_operators', `the strategy has more than ${LIMITS.maxOperators} operator characters`,
       'write a shorter strategy; name repeated sub-expressions with const');
 
+  const tooDeep = (offset: number): Result<void, StrategyError> =>
+    at(offset, 'nesting_too_deep', `one statement nests more than ${LIMITS.maxNestingWords} of void, typeof, delete, new, in, instanceof, if, else and =>`,
+      'name intermediate results with const declarations instead of nesting them');
+
   for (let i = 0; i < source.length; i += 1) {
     const code = source.charCodeAt(i);
     switch (code) {
+      case 59: // ; ends a top-level statement
+        if (depth === 0) nestingWords = 0;
+        break;
       case 10: // \n
         line += 1;
         lineStart = i + 1;
@@ -98,6 +106,12 @@ export function prescan(source: string): Result<void, StrategyError> {
           }
           // per character, so long unary runs (`!!!!…`) are bounded too
           if (++operators > LIMITS.maxOperators) return tooManyOperators(i);
+          if (code === 61 && source.charCodeAt(i + 1) === 62 && ++nestingWords > LIMITS.maxNestingWords) return tooDeep(i);
+        } else if (isWordStart(code)) {
+          let end = i + 1;
+          while (end < source.length && isWordPart(source.charCodeAt(end))) end += 1;
+          if (NESTING_WORDS.has(source.slice(i, end)) && !afterDot(source, i) && ++nestingWords > LIMITS.maxNestingWords) return tooDeep(i);
+          i = end - 1;
         } else if (code < 32 && code !== 9 && code !== 11 && code !== 12) {
           return at(i, 'invalid_character', `a control character (U+${hex(code)}) outside a string`,
             'remove it: code is letters, digits, spaces, tabs, line breaks and punctuation');
@@ -113,6 +127,24 @@ export function prescan(source: string): Result<void, StrategyError> {
     }
   }
   return ok(undefined);
+}
+
+/** Keywords after which acorn parses the rest of the expression or statement by recursing. */
+const NESTING_WORDS = new Set(['void', 'typeof', 'delete', 'new', 'in', 'instanceof', 'if', 'else', 'await', 'yield']);
+
+function isWordStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
+}
+
+function isWordPart(code: number): boolean {
+  return isWordStart(code) || (code >= 48 && code <= 57);
+}
+
+/** `x.in` is a property name, not the operator. */
+function afterDot(source: string, start: number): boolean {
+  let j = start - 1;
+  while (j >= 0 && (source.charCodeAt(j) === 32 || source.charCodeAt(j) === 9)) j -= 1;
+  return j >= 0 && source.charCodeAt(j) === 46;
 }
 
 /** `<!--` anywhere, `-->` anywhere: Annex B HTML-like comments (in a script, the rest of the line is a comment). */
