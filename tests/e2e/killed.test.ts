@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli, storedHistory, tempDir } from './cli.js';
 
-/** `alphaloop run` SIGKILLed (no chance to clean up) right after its `lines`-th iteration line; resolves when it is dead. */
+/** `alphaloop run` SIGKILLed (no chance to clean up) just after its `lines`-th iteration line; resolves when it is dead. */
 function killedAfter(cwd: string, lines: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(['run', '--run', 'killed', '--until-stopped', '--symbols', '60'], { cwd });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if ((stderr.match(/^\[\d+\/∞\]/gm) ?? []).length >= lines) child.kill('SIGKILL');
+      // 50 ms after the line, the next iteration has its number and is being measured (an iteration takes longer)
+      if ((stderr.match(/^\[\d+\/∞\]/gm) ?? []).length >= lines) setTimeout(() => child.kill('SIGKILL'), 50);
     });
     child.on('error', reject);
     child.on('close', () => resolve());

@@ -57,9 +57,9 @@ describe('alphaloop run on the embedded default (PGlite + synthetic market + fac
     expect(exported.code, exported.stderr).toBe(0);
     const imported = await runCli(['import', 'default.jsonl', '--run', 'copy'], { cwd });
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toContain(`imported ${list[0]?.iterations} of ${list[0]?.iterations} records into run 'copy'`);
+    expect(imported.stdout).toContain(`imported ${list[0]?.iterations} records into run 'copy' (0 already present`);
     const again = await runCli(['import', 'default.jsonl', '--run', 'copy'], { cwd });
-    expect(again.stdout).toContain('imported 0 of');
+    expect(again.stdout).toContain(`imported 0 records into run 'copy' (${list[0]?.iterations} already present`);
     expect((await storedHistory({ cwd }, 'copy')).length).toBe(list[0]?.iterations);
   });
 });

@@ -1,39 +1,71 @@
-import { exportRunJsonlFile, importJsonlFile } from '@alphaloop/adapter-storage-kysely';
+import { exportRunJsonlFile, importJsonlFile, type ImportReport } from '@alphaloop/adapter-storage-kysely';
 import { generateSyntheticMarket, writeMarketCsv } from '@alphaloop/adapter-market-data';
 import { openDatabase } from '../app.js';
 import type { MainIo } from '../main.js';
 import type { Settings } from '../settings.js';
 
-/** `alphaloop export --out FILE`: the run as JSONL, one record per line. */
+/** `alphaloop export --out FILE`: the whole run as JSONL (protocol, records, champions, archive, validation). */
 export async function exportCommand(settings: Settings, out: string, io: MainIo): Promise<number> {
   const storage = await openDatabase(settings);
   if (storage.isErr()) return fail(io, storage.error.message);
   try {
-    const written = await exportRunJsonlFile(storage.value.history, settings.run, out);
+    const written = await exportRunJsonlFile(storage.value, settings.run, out);
     if (written.isErr()) return fail(io, written.error.message);
-    io.stdout.write(`exported ${written.value} records of run '${settings.run}' to ${out}\n`);
+    const { records, champions, elites, protocol, validation } = written.value;
+    const parts = [
+      `${records} records`,
+      `${champions} champion version${champions === 1 ? '' : 's'}`,
+      `${elites} archive cell${elites === 1 ? '' : 's'}`,
+      protocol ? 'the protocol' : 'no protocol (the run began before protocols were kept)',
+      ...(validation ? ['the latest validation'] : []),
+    ];
+    io.stdout.write(`exported run '${settings.run}' to ${out}: ${parts.join(', ')}\n`);
     return 0;
   } finally {
     await storage.value.close();
   }
 }
 
-/** `alphaloop import FILE`: our JSONL or the original system's innovations.jsonl; bad lines reported and skipped. */
+/**
+ * `alphaloop import FILE`: our JSONL (any format version) or the original system's innovations.jsonl. Bad lines are
+ * reported and skipped (exit 1); what the target run already holds is never replaced, and a part that could not be
+ * imported because of it is said (exit 1); a file measured under another protocol than the run's is refused (exit 2).
+ */
 export async function importCommand(settings: Settings, file: string, io: MainIo): Promise<number> {
   const storage = await openDatabase(settings);
   if (storage.isErr()) return fail(io, storage.error.message);
   try {
-    const report = await importJsonlFile(storage.value.history, file, { runId: settings.run });
-    if (report.isErr()) return fail(io, report.error.message);
-    const { lines, imported, alreadyPresent, invalid } = report.value;
-    for (const issue of invalid) io.stderr.write(`${file}:${issue.line}: skipped: ${issue.message}\n`);
-    io.stdout.write(
-      `imported ${imported} of ${lines} records into run '${settings.run}' (${alreadyPresent} already present, ${invalid.length} invalid lines skipped)\n`,
-    );
-    return invalid.length > 0 ? 1 : 0;
+    const imported = await importJsonlFile(storage.value, file, { runId: settings.run });
+    if (imported.isErr()) {
+      io.stderr.write(`alphaloop: ${imported.error.message}\n`);
+      return imported.error.kind === 'protocol_mismatch' ? 2 : 1;
+    }
+    const report = imported.value;
+    for (const issue of report.invalid) io.stderr.write(`${file}:${issue.line}: skipped: ${issue.message}\n`);
+    io.stdout.write(`${importSummary(report, settings.run).join('\n')}\n`);
+    const { champion, archive } = report;
+    if (champion.conflict !== null) io.stderr.write(`alphaloop: warning: ${champion.conflict}\n`);
+    if (archive.occupied > 0) {
+      io.stderr.write(`alphaloop: warning: ${archive.occupied} of the file's archive cells already hold another elite in run '${settings.run}'; those were kept\n`);
+    }
+    return report.invalid.length > 0 || champion.conflict !== null || archive.occupied > 0 ? 1 : 0;
   } finally {
     await storage.value.close();
   }
+}
+
+function importSummary(report: ImportReport, run: string): string[] {
+  const { lines, imported, alreadyPresent, invalid, protocol, champion, archive, validation } = report;
+  const out = [`imported ${imported} records into run '${run}' (${alreadyPresent} already present, ${invalid.length} invalid lines skipped, ${lines} lines read)`];
+  if (protocol !== null) out.push(`protocol: ${protocol === 'stored' ? 'stored' : 'the same as the run’s'}`);
+  if (champion.versions > 0) {
+    out.push(`champion: ${champion.restored} of ${champion.versions} versions restored${champion.alreadyPresent > 0 ? `, ${champion.alreadyPresent} already present` : ''}${champion.conflict === null ? '' : ' (the run’s own champion kept, see the warning)'}`);
+  }
+  if (archive.elites > 0) {
+    out.push(`archive: ${archive.restored} of ${archive.elites} cells restored${archive.alreadyPresent > 0 ? `, ${archive.alreadyPresent} already present` : ''}${archive.occupied > 0 ? `, ${archive.occupied} kept the run’s own elite` : ''}`);
+  }
+  if (validation !== null) out.push(`validation: ${validation === 'restored' ? 'restored' : 'already present'}`);
+  return out;
 }
 
 /** `alphaloop data generate --out DIR`: the synthetic market as FinLab-style wide CSVs. */

@@ -1,6 +1,6 @@
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { sql, type Kysely } from 'kysely';
-import type { Champion, IterationRecord, UnfinishedIteration } from '@alphaloop/domain';
+import type { ArchiveElite, Champion, IterationRecord, UnfinishedIteration } from '@alphaloop/domain';
 import type {
   ArchiveChange,
   ChampionChange,
@@ -216,6 +216,34 @@ export class KyselyHistoryRepository implements HistoryRepository {
         ? errAsync<number, StorageError>({ kind: 'storage_failure', message: `allocate an iteration of run "${runId}": no number was handed out` })
         : okAsync<number, StorageError>(Number(row.iteration));
     });
+  }
+
+  /**
+   * Puts an exported elite back into its cell (`import`; not part of the port — the search changes the archive only
+   * through `append`). `restored` when the cell was empty; `present` when it holds this very elite (same strategy,
+   * same iteration: an import run again); `occupied` when it holds another elite, which is kept.
+   */
+  restoreElite(runId: string, elite: ArchiveElite): ResultAsync<'restored' | 'present' | 'occupied', StorageError> {
+    const invalid = checkArchiveChange({ place: elite, parentIds: [] });
+    if (invalid) return errAsync(invalid);
+    const work = async (): Promise<'restored' | 'present' | 'occupied'> => {
+      await sql`insert into runs (run_id, next_iteration) values (${text(runId)}, 0) on conflict (run_id) do nothing`.execute(this.db);
+      const inserted = await sql<{ cell: string }>`
+        insert into archive_cells (run_id, cell, strategy_id, score, children, elite, daily_returns, iteration)
+        values (${text(runId)}, ${text(elite.cell)}, ${text(elite.strategyId)}, ${float(elite.evidence.score as number)}, ${int(elite.children)},
+                ${jsonb(toStoredJson(eliteJson(elite)))}, ${bytea(encodeDailyReturns(elite.dailyReturns))}, ${int(elite.iteration)})
+        on conflict (run_id, cell) do nothing
+        returning cell`.execute(this.db);
+      if (inserted.rows.length === 1) return 'restored';
+      const held = await this.db
+        .selectFrom('archive_cells')
+        .select(['strategy_id', 'iteration'])
+        .where('run_id', '=', runId)
+        .where('cell', '=', elite.cell)
+        .executeTakeFirst();
+      return held !== undefined && held.strategy_id === elite.strategyId && Number(held.iteration) === elite.iteration ? 'present' : 'occupied';
+    };
+    return ResultAsync.fromPromise(work(), (e) => toStorageError(e, this.location, `restore the elite of cell "${elite.cell}" of run "${runId}"`));
   }
 
   unfinished(runId: string): ResultAsync<readonly UnfinishedIteration[], StorageError> {

@@ -10,14 +10,22 @@ export {
   importJsonlFile,
   exportRunJsonl,
   exportRunJsonlFile,
-  parseJsonlLine,
-  fromOriginalRecord,
-  toJsonlLine,
-  categoryOf,
-  nullifyNonFiniteTokens,
+  type ExportReport,
   type ImportIssue,
   type ImportOptions,
   type ImportReport,
+  type ProtocolRefusal,
+  type RunStores,
+} from './run-transfer.js';
+export {
+  parseJsonlLine,
+  parseExportLine,
+  exportLine,
+  EXPORT_FORMAT,
+  fromOriginalRecord,
+  categoryOf,
+  nullifyNonFiniteTokens,
+  type ExportEntry,
   type JsonlFormat,
 } from './jsonl.js';
 export { PGliteDialect, PGliteDriver, Mutex } from './pglite-dialect.js';

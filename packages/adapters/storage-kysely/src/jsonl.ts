@@ -1,45 +1,27 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
-import { createInterface } from 'node:readline';
-import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import {
   metricsFrom,
+  type ArchiveElite,
+  type Champion,
   type ErrorCategory,
   type IterationError,
   type IterationRecord,
+  type RunProtocol,
+  type RunValidation,
   type SuccessLevel,
 } from '@alphaloop/domain';
-import type { HistoryRepository, StorageError } from '@alphaloop/ports';
-import { decodeRecord } from './record-codec.js';
+import { decodeChampion, decodeElite, decodeProtocol, decodeRecord, decodeValidation, eliteJson, encodeDailyReturns } from './record-codec.js';
 
 /**
- * JSONL import and export. Export writes our `IterationRecord`s, one JSON object per line. Import reads
- * both that format and the original Python system's `innovations.jsonl` (detected per line; the field
- * mapping is in this package's README). A line that is not valid is reported with its number and
- * skipped; every valid line is kept; (run, iteration) already stored is left alone, so importing the
- * same file twice adds nothing.
+ * The lines of a JSONL export, each one JSON object: our `IterationRecord`s as they are, and (export format 2)
+ * the rest of a run, each under one key — `alphaloopExport` (the header), `protocol`, `champion` (one line per
+ * version), `elite` (one per archive cell, its daily returns as base64 of their little-endian bytes, so exact) and
+ * `validation`. Lines of the original Python system's `innovations.jsonl` are read too (detected per line; the
+ * field mapping is in this package's README). `run-transfer.ts` writes and reads whole files.
  */
 
-export interface ImportIssue {
-  /** 1-based line number in the input. */
-  readonly line: number;
-  readonly message: string;
-}
-
-export interface ImportReport {
-  /** Non-blank lines read. */
-  readonly lines: number;
-  readonly imported: number;
-  /** Lines whose (run, iteration) was already stored (an earlier import, or earlier in this file). */
-  readonly alreadyPresent: number;
-  readonly invalid: readonly ImportIssue[];
-}
-
-export interface ImportOptions {
-  /** The run the records go into (the original format has no run id; ours is re-labelled). */
-  readonly runId: string;
-}
+/** The export format this version writes; files without a header (format 1) hold records only. */
+export const EXPORT_FORMAT = 2;
 
 export type JsonlFormat = 'alphaloop' | 'original';
 
@@ -202,12 +184,18 @@ function originalError(execution: Obj, code: string | null): IterationError {
 
 /** Parses one line of either format into a record of `runId`. */
 export function parseJsonlLine(text: string, runId: string): Result<{ record: IterationRecord; format: JsonlFormat }, string> {
-  let value: unknown;
+  return parseJson(text).andThen((value) => recordOf(value, runId));
+}
+
+function parseJson(text: string): Result<unknown, string> {
   try {
-    value = JSON.parse(nullifyNonFiniteTokens(text));
+    return ok(JSON.parse(nullifyNonFiniteTokens(text)) as unknown);
   } catch (e) {
     return err(`not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+function recordOf(value: unknown, runId: string): Result<{ record: IterationRecord; format: JsonlFormat }, string> {
   if (isObj(value) && Object.hasOwn(value, 'iteration_num')) {
     return fromOriginalRecord(value, runId).map((record) => ({ record, format: 'original' as const }));
   }
@@ -217,110 +205,58 @@ export function parseJsonlLine(text: string, runId: string): Result<{ record: It
   return err('neither an alphaloop record (runId, iteration, …) nor an original one (iteration_num, …)');
 }
 
-type Lines = string | Iterable<string> | AsyncIterable<string>;
+/** One parsed line of an export (or of the original system's file). Ids are already re-labelled to the target run. */
+export type ExportEntry =
+  | { readonly kind: 'header'; readonly format: number; readonly runId: string }
+  | { readonly kind: 'protocol'; readonly protocol: RunProtocol }
+  | { readonly kind: 'record'; readonly record: IterationRecord; readonly format: JsonlFormat }
+  | { readonly kind: 'champion'; readonly champion: Champion }
+  | { readonly kind: 'elite'; readonly elite: ArchiveElite }
+  | { readonly kind: 'validation'; readonly validation: RunValidation };
 
-async function* linesOf(input: Lines): AsyncIterable<string> {
-  if (typeof input === 'string') {
-    yield* input.split(/\r?\n/);
-    return;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const onlyKey = (value: Record<string, unknown>, key: string): boolean => Object.hasOwn(value, key) && Object.keys(value).length === 1;
+
+/** Parses one line of an export into an entry for run `runId` (records, champions and validations are re-labelled). */
+export function parseExportLine(text: string, runId: string): Result<ExportEntry, string> {
+  return parseJson(text).andThen((value) => entryOf(value, runId));
+}
+
+function entryOf(value: unknown, runId: string): Result<ExportEntry, string> {
+  if (!isObj(value)) return err('neither an alphaloop record (runId, iteration, …) nor an original one (iteration_num, …)');
+  if (Object.hasOwn(value, 'alphaloopExport')) {
+    const format = value.alphaloopExport;
+    if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) return err('alphaloopExport is not a format number');
+    if (format > EXPORT_FORMAT) return err(`written by a newer alphaloop (export format ${format}; this version reads up to ${EXPORT_FORMAT}): upgrade alphaloop to import it`);
+    return ok({ kind: 'header', format, runId: typeof value.runId === 'string' ? value.runId : '' });
   }
-  yield* input;
-}
-
-/**
- * Imports JSONL (a whole text, or lines) into `options.runId` through the history port. Stops with the
- * storage error if the database fails; what was stored stays stored, and running again resumes safely.
- */
-export function importJsonl(history: HistoryRepository, input: Lines, options: ImportOptions): ResultAsync<ImportReport, StorageError> {
-  return new ResultAsync(runImport(history, input, options));
-}
-
-async function runImport(history: HistoryRepository, input: Lines, options: ImportOptions): Promise<Result<ImportReport, StorageError>> {
-  let lineNo = 0;
-  let lines = 0;
-  let imported = 0;
-  let alreadyPresent = 0;
-  const invalid: ImportIssue[] = [];
-  try {
-    for await (const raw of linesOf(input)) {
-      lineNo += 1;
-      const text = (lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
-      if (text === '') continue;
-      lines += 1;
-      const parsed = parseJsonlLine(text, options.runId);
-      if (parsed.isErr()) {
-        invalid.push({ line: lineNo, message: parsed.error });
-        continue;
-      }
-      const saved = await history.append(parsed.value.record);
-      if (saved.isOk()) imported += 1;
-      else if (saved.error.kind === 'storage_duplicate') alreadyPresent += 1;
-      else return err({ kind: saved.error.kind === 'champion_conflict' ? 'storage_failure' : saved.error.kind, message: `line ${lineNo}: ${saved.error.message}` });
-    }
-  } catch (e) {
-    return err({ kind: 'storage_failure', message: `cannot read the JSONL input after line ${lineNo}: ${e instanceof Error ? e.message : String(e)}` });
+  if (onlyKey(value, 'protocol')) return decodeProtocol(value.protocol).map((protocol) => ({ kind: 'protocol' as const, protocol }));
+  if (onlyKey(value, 'champion')) return decodeChampion(value.champion).map((champion) => ({ kind: 'champion' as const, champion: { ...champion, runId } }));
+  if (onlyKey(value, 'validation')) {
+    return decodeValidation(value.validation).map((validation) => ({ kind: 'validation' as const, validation: { ...validation, runId } }));
   }
-  return ok({ lines, imported, alreadyPresent, invalid });
-}
-
-/** `importJsonl` over a file, read line by line (any size). */
-export function importJsonlFile(history: HistoryRepository, path: string, options: ImportOptions): ResultAsync<ImportReport, StorageError> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
-  return importJsonl(history, lines, options).mapErr((e) => ({ ...e, message: `${path}: ${e.message}` }));
-}
-
-/** One record as one JSONL line (no trailing newline). */
-export function toJsonlLine(record: IterationRecord): string {
-  return JSON.stringify(record);
-}
-
-class StopExport extends Error {
-  constructor(readonly error: StorageError) {
-    super(error.message);
+  if (onlyKey(value, 'elite')) {
+    const elite = value.elite;
+    if (!isObj(elite)) return err('elite is not an object');
+    const returns = elite.dailyReturns;
+    if (typeof returns !== 'string' || !BASE64.test(returns)) return err('elite.dailyReturns is not base64 text');
+    const bytes = Uint8Array.from(Buffer.from(returns, 'base64'));
+    return decodeElite(elite, elite.children, bytes).map((decoded) => ({ kind: 'elite' as const, elite: decoded }));
   }
+  return recordOf(value, runId).map(({ record, format }) => ({ kind: 'record' as const, record, format }));
 }
 
-/**
- * Writes every record of a run, by ascending iteration, as JSONL through `write` (one call per line,
- * newline included), reading `pageSize` records at a time. Returns the number of records written.
- */
-export function exportRunJsonl(
-  history: HistoryRepository,
-  runId: string,
-  write: (line: string) => void | Promise<void>,
-  pageSize = 500,
-): ResultAsync<number, StorageError> {
-  const run = async (): Promise<number> => {
-    let offset = 0;
-    for (;;) {
-      const page = await history.page(runId, { offset, limit: pageSize });
-      if (page.isErr()) throw new StopExport(page.error);
-      for (const record of page.value) await write(`${toJsonlLine(record)}\n`);
-      offset += page.value.length;
-      if (page.value.length < pageSize) return offset;
-    }
-  };
-  return ResultAsync.fromPromise(run(), (e) =>
-    e instanceof StopExport ? e.error : ({ kind: 'storage_failure', message: `cannot write the JSONL export: ${e instanceof Error ? e.message : String(e)}` } satisfies StorageError),
-  );
-}
-
-/** `exportRunJsonl` into a file (created or truncated). */
-export function exportRunJsonlFile(history: HistoryRepository, runId: string, path: string): ResultAsync<number, StorageError> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const done = finished(out);
-  done.catch(() => undefined); // observed below; this only keeps an early failure from being "unhandled"
-  const write = async (line: string): Promise<void> => {
-    if (!out.write(line)) await Promise.race([once(out, 'drain'), done]);
-  };
-  const fileError = (e: unknown): StorageError => ({ kind: 'storage_failure', message: `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}` });
-  return exportRunJsonl(history, runId, write)
-    .andThen((count) => {
-      out.end();
-      return ResultAsync.fromPromise(done, fileError).map(() => count);
-    })
-    .orElse((e) => {
-      out.destroy();
-      return errAsync<number, StorageError>(e.message.includes(path) ? e : { ...e, message: `${path}: ${e.message}` });
-    });
-}
+/** The lines an export writes (no trailing newline), one per entry. */
+export const exportLine = {
+  header: (runId: string): string => JSON.stringify({ alphaloopExport: EXPORT_FORMAT, runId }),
+  protocol: (protocol: RunProtocol): string => JSON.stringify({ protocol }),
+  record: (record: IterationRecord): string => JSON.stringify(record),
+  champion: (champion: Champion): string => JSON.stringify({ champion }),
+  elite: (elite: ArchiveElite): string => {
+    const bytes = encodeDailyReturns(elite.dailyReturns);
+    const dailyReturns = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    return JSON.stringify({ elite: { ...(eliteJson(elite) as object), children: elite.children, dailyReturns } });
+  },
+  validation: (validation: RunValidation): string => JSON.stringify({ validation }),
+};
