@@ -161,7 +161,7 @@ describe('compileStrategy: return and sim options', () => {
       feeRatio: 0, taxRatio: 0.05, tradeAt: 'open', touchedExit: true, retainCostWhenRebalance: true, stopTradingNextPeriod: false });`).options;
     expect(options).toEqual({ resample: 'Q', stopLoss: 0.1, takeProfit: 2, trailStop: 1, positionLimit: 0.5, feeRatio: 0, taxRatio: 0.05,
       tradeAt: 'open', touchedExit: true, retainCostWhenRebalance: true, stopTradingNextPeriod: false });
-    expect(ok(`${CLOSE}return sim(close > 1, { resample: null, stopLoss: 0, takeProfit: null });`).options).toMatchObject({ resample: null, stopLoss: null, takeProfit: null });
+    expect(ok(`${CLOSE}return sim(close > 1, { resample: null, stopLoss: null, takeProfit: null });`).options).toMatchObject({ resample: null, stopLoss: null, takeProfit: null });
     expect(ok(`${CLOSE}return sim(close > 1, { feeRatio: 1.425 / 1000 / 3 });`).options.feeRatio).toBeCloseTo(0.000475, 9);
     const shorthand = ok(`${CLOSE}const resample = 'W';\nreturn sim(close > 1, { resample });`);
     expect(shorthand.options.resample).toBe('W');
@@ -192,6 +192,12 @@ describe('compileStrategy: return and sim options', () => {
     ["{ stopLoss: 'x' }", 'invalid_option', "stopLoss must be a number or null, not the string 'x'", 'write stopLoss: 0.1'],
     ['{ positionLimit: close }', 'invalid_option', 'positionLimit must be a number, not a float frame', 'sim options are fixed numbers; frames belong in the position'],
     ['{ stopLoss: 8 }', 'invalid_option', 'stopLoss is 8, outside (0, 1]', 'use a value in that range; a percentage is written as a fraction: 0.08 for 8%'],
+    ['{ stopLoss: 0 }', 'invalid_option', 'stopLoss is 0, outside (0, 1]: a stop of 0 does not exist (FinLab reads it as no stop)',
+      'write stopLoss: null or leave it out for no stop, or a fraction such as stopLoss: 0.1'],
+    ['{ trailStop: 0 }', 'invalid_option', 'trailStop is 0, outside (0, 1]: a stop of 0 does not exist (FinLab reads it as no stop)',
+      'write trailStop: null or leave it out for no stop, or a fraction such as trailStop: 0.1'],
+    ['{ takeProfit: 0 }', 'invalid_option', 'takeProfit is 0, outside (0, 10]: a stop of 0 does not exist (FinLab reads it as no stop)',
+      'write takeProfit: null or leave it out for no stop, or a fraction such as takeProfit: 1'],
     ['{ stopLoss: -0.1 }', 'invalid_option', 'stopLoss is -0.1, outside (0, 1]', 'use a value in that range'],
     ['{ positionLimit: 0 }', 'invalid_option', 'positionLimit is 0, outside (0, 1]', 'use a value in that range'],
     ['{ feeRatio: -0.001 }', 'invalid_option', 'feeRatio is -0.001, outside [0, 0.05]', 'use a value in that range'],

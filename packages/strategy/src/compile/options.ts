@@ -94,8 +94,11 @@ function checkOption(core: CompilerCore, at: Expression, spec: SimOptionSpec, va
           value.tag === 'node' ? 'sim options are fixed numbers; frames belong in the position' : `write ${spec.name}: ${spec.max / 10}`);
       }
       const n = value.value;
-      // FinLab treats a stop of 0 as "disabled"; keep one canonical spelling (null)
-      if (n === 0 && spec.nullable) return ok(null);
+      // FinLab reads a stop of 0 as "no stop"; here it is refused rather than silently dropped, so the text says what runs
+      if (n === 0 && spec.nullable && spec.minExclusive) {
+        return core.fail(at, 'invalid_option', `${spec.name} is 0, outside (${spec.min}, ${spec.max}]: a stop of 0 does not exist (FinLab reads it as no stop)`,
+          `write ${spec.name}: null or leave it out for no stop, or a fraction such as ${spec.name}: ${spec.max / 10}`);
+      }
       const tooLow = spec.minExclusive ? n <= spec.min : n < spec.min;
       if (tooLow || n > spec.max) {
         const percentHint = n > spec.max && n <= 100 && n / 100 <= spec.max ? `; a percentage is written as a fraction: ${n / 100} for ${n}%` : '';

@@ -70,7 +70,7 @@ export const arbitraryStrategy: fc.Arbitrary<string> = (() => {
   const options = fc.record(
     {
       resample: fc.constantFrom("'D'", "'W'", "'M'", "'Q'", 'null'),
-      stopLoss: fc.constantFrom('0.05', '0.1', '0', 'null'),
+      stopLoss: fc.constantFrom('0.05', '0.1', '0.5', 'null'),
       takeProfit: fc.constantFrom('0.2', '1.5'),
       trailStop: fc.constantFrom('0.1', '0.25'),
       positionLimit: fc.constantFrom('0.1', '1'),
