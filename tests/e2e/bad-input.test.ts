@@ -10,9 +10,11 @@ describe('bad settings on the real command: exit 2 before anything is opened', (
     [['--llm', 'openai-compatible:llama3', '--llm-base-url', 'file:///etc/passwd'], 'llm.baseUrl: write an http:// or https:// URL'],
     [['--innovation-rate', '0x10'], "--innovation-rate must be a decimal number, got '0x10'"],
     [['--fee-ratio', ' 7 '], "--fee-ratio must be a decimal number, got ' 7 '"],
+    [['--llm', 'openai-compatible:llama3'], 'LLM model openai-compatible:llama3 needs a base URL: pass --llm-base-url or set llm.baseUrl'],
+    [['--llm', 'openai:gpt-4o-mini'], 'LLM model openai:gpt-4o-mini needs an API key: set OPENAI_API_KEY in the environment'],
   ])('%j', async (flags, message) => {
     const cwd = tempDir('bad-settings');
-    const result = await runCli(['run', '--iterations', '1', ...flags], { cwd });
+    const result = await runCli(['run', '--iterations', '1', ...flags], { cwd, env: { OPENAI_API_KEY: undefined } });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(message);
     expect(existsSync(join(cwd, '.alphaloop', 'db'))).toBe(false);

@@ -7,7 +7,7 @@ import { openStorage, type Storage } from '@alphaloop/adapter-storage-kysely';
 import { generateSyntheticMarket, loadMarketData, type MarketData } from '@alphaloop/adapter-market-data';
 import { InProcessBacktest, WorkerBacktest } from '@alphaloop/adapter-backtest-finlab';
 import { FactorGraphStrategyGenerator } from '@alphaloop/adapter-factor-graph';
-import { createLlm, type LlmAdapter } from '@alphaloop/adapter-llm';
+import { checkLlmConfig, createLlm, type LlmAdapter } from '@alphaloop/adapter-llm';
 import { createContainer } from './container.js';
 import type { Settings } from './settings.js';
 import { protocolFor, sameExperiment } from './protocol.js';
@@ -133,6 +133,9 @@ export interface App {
  * container. Whatever was opened is closed again if a later step fails.
  */
 export function openApp(settings: Settings, logger: LoggerPort): ResultAsync<App, StartupError> {
+  // a wrong llm section (missing key or base URL) is the request's fault: said before anything is opened
+  const llmChecked = checkLlmConfig(settings.llm);
+  if (llmChecked.isErr()) return errAsync(startupError(llmChecked.error.message, 2));
   return openDatabase(settings, logger).andThen((storage) => {
     const closeStorage = () => storage.close();
     return openMarket(settings)

@@ -4,10 +4,10 @@ import { AiSdkLlm, systemClock, type SleepFn, type StrategyValidator } from './a
 import { BudgetedLlm, LlmBudget, type BudgetTotals } from './budget.js';
 import { CachedLlm, cacheKey, type CacheStats } from './cache.js';
 import { SdkChatClient, type ChatClient } from './chat-client.js';
-import { llmConfigSchema, type LlmConfigInput } from './config.js';
-import { parseModelSpec } from './model-spec.js';
+import { llmConfigSchema, type LlmConfig, type LlmConfigInput } from './config.js';
+import { parseModelSpec, type ModelSpec } from './model-spec.js';
 import { PriceBook } from './pricing.js';
-import { createLanguageModel } from './providers.js';
+import { createLanguageModel, providerRequirements } from './providers.js';
 import { secretMasker, type Environment } from './secrets.js';
 import { compilerValidator } from './validate.js';
 
@@ -73,6 +73,27 @@ class ComposedLlm implements LlmAdapter {
 }
 
 /**
+ * Checks the `llm` section without opening anything: the schema, the `provider:model` spelling, the API key a
+ * provider requires and the base URL openai-compatible needs. The app calls it at start-up (exit 2 before the
+ * database is opened); `createLlm` calls it again.
+ */
+export function checkLlmConfig(
+  config: LlmConfigInput,
+  env: Environment = process.env,
+): Result<{ readonly config: LlmConfig; readonly spec: ModelSpec | null }, LlmConfigError> {
+  const mask = secretMasker(env);
+  const parsed = llmConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(llm)'}: ${i.message}`);
+    return err({ kind: 'llm_config_invalid', message: mask(`Invalid llm configuration: ${issues.join('; ')}`) });
+  }
+  const c = parsed.data;
+  if (c.model === null) return ok({ config: c, spec: null });
+  return parseModelSpec(c.model)
+    .andThen((spec) => providerRequirements(spec, env, c.baseUrl).map(() => ({ config: c, spec })));
+}
+
+/**
  * Builds the LLM port from the `llm` configuration: budget → cache → AI SDK adapter (outermost first), so
  * a spent budget stops even cache hits and a cache hit never reaches the vendor. Returns a configuration
  * error (never throws) for an invalid section, an unknown provider or a missing API key; the app turns that
@@ -81,21 +102,15 @@ class ComposedLlm implements LlmAdapter {
 export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Result<LlmAdapter, LlmConfigError> {
   const env = deps.env ?? process.env;
   const mask = secretMasker(env);
-  const parsed = llmConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(llm)'}: ${i.message}`);
-    return err({ kind: 'llm_config_invalid', message: mask(`Invalid llm configuration: ${issues.join('; ')}`) });
-  }
-  const c = parsed.data;
-  if (c.model === null) return ok(new NotConfiguredLlm());
-
-  const spec = parseModelSpec(c.model);
-  if (spec.isErr()) return err(spec.error);
+  const checked = checkLlmConfig(config, env);
+  if (checked.isErr()) return err(checked.error);
+  const { config: c, spec } = checked.value;
+  if (spec === null) return ok(new NotConfiguredLlm());
   const clock = deps.clock ?? systemClock;
   let client: ChatClient;
   if (deps.client !== undefined) client = deps.client;
   else {
-    const model = createLanguageModel(spec.value, env, c.baseUrl);
+    const model = createLanguageModel(spec, env, c.baseUrl);
     if (model.isErr()) return err(model.error);
     const logger = deps.logger;
     if (logger !== undefined && globalThis.AI_SDK_LOG_WARNINGS === undefined) {
@@ -104,7 +119,7 @@ export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Res
     }
     client = new SdkChatClient(model.value, {
       now: () => clock.now(),
-      ...(logger === undefined ? {} : { onWarnings: (w: readonly string[]) => logger.debug('llm sdk warnings', { model: spec.value.name, warnings: w.map(mask) }) }),
+      ...(logger === undefined ? {} : { onWarnings: (w: readonly string[]) => logger.debug('llm sdk warnings', { model: spec.name, warnings: w.map(mask) }) }),
     });
   }
 
@@ -121,7 +136,7 @@ export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Res
     maxRetryAfterMs: c.maxRetryAfterMs,
   };
   const adapter = new AiSdkLlm(
-    spec.value.name,
+    spec.name,
     settings,
     {
       client,
@@ -146,7 +161,7 @@ export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Res
   };
   const cache = c.cache.enabled ? new CachedLlm(adapter, keyOf, clock, { ttlMs: c.cache.ttlMs, maxEntries: c.cache.maxEntries }) : null;
   const port = new BudgetedLlm(cache ?? adapter, budget);
-  return ok(new ComposedLlm(spec.value.name, port, budget, cache));
+  return ok(new ComposedLlm(spec.name, port, budget, cache));
 }
 
 /** The cache key of an iteration's first request: model, system + user messages, temperature, max tokens. */

@@ -22,6 +22,24 @@ export function apiKeyFor(provider: LlmProvider, env: Environment): { readonly n
 }
 
 /**
+ * What a provider needs before any request can be made: its API key (when it requires one) and, for
+ * openai-compatible servers, a base URL. Checked at start-up, before anything is opened.
+ */
+export function providerRequirements(spec: ModelSpec, env: Environment, baseUrl?: string): Result<void, ProviderConfigError> {
+  if (apiKeyFor(spec.provider, env) === null && KEY_REQUIRED[spec.provider]) {
+    const names = API_KEY_ENV[spec.provider].join(' or ');
+    return err({ kind: 'llm_config_invalid', message: `LLM model ${spec.name} needs an API key: set ${names} in the environment` });
+  }
+  if (spec.provider === 'openai-compatible' && baseUrl === undefined) {
+    return err({
+      kind: 'llm_config_invalid',
+      message: `LLM model ${spec.name} needs a base URL: pass --llm-base-url or set llm.baseUrl (e.g. http://127.0.0.1:11434/v1 for Ollama)`,
+    });
+  }
+  return ok(undefined);
+}
+
+/**
  * The SDK model for a spec. The key is read here and lives only in the SDK provider's closure: it is not
  * stored on any object of ours, not logged and not part of any error.
  */
@@ -30,12 +48,9 @@ export function createLanguageModel(
   env: Environment,
   baseUrl?: string,
 ): Result<LanguageModel, ProviderConfigError> {
-  const key = apiKeyFor(spec.provider, env);
-  if (key === null && KEY_REQUIRED[spec.provider]) {
-    const names = API_KEY_ENV[spec.provider].join(' or ');
-    return err({ kind: 'llm_config_invalid', message: `LLM model ${spec.name} needs an API key: set ${names} in the environment` });
-  }
-  const apiKey = key?.value;
+  const required = providerRequirements(spec, env, baseUrl);
+  if (required.isErr()) return err(required.error);
+  const apiKey = apiKeyFor(spec.provider, env)?.value;
   const withBase = baseUrl === undefined ? {} : { baseURL: baseUrl };
   const withKey = apiKey === undefined ? {} : { apiKey };
   switch (spec.provider) {
@@ -51,12 +66,7 @@ export function createLanguageModel(
         createOpenAICompatible({ name: 'openrouter', baseURL: baseUrl ?? OPENROUTER_BASE_URL, includeUsage: true, ...withKey })(spec.modelId),
       );
     case 'openai-compatible':
-      if (baseUrl === undefined) {
-        return err({
-          kind: 'llm_config_invalid',
-          message: `LLM model ${spec.name} needs a base URL (e.g. http://127.0.0.1:11434/v1 for Ollama)`,
-        });
-      }
-      return ok(createOpenAICompatible({ name: 'openai-compatible', baseURL: baseUrl, includeUsage: true, ...withKey })(spec.modelId));
+      // providerRequirements refused a missing base URL above
+      return ok(createOpenAICompatible({ name: 'openai-compatible', baseURL: baseUrl ?? '', includeUsage: true, ...withKey })(spec.modelId));
   }
 }

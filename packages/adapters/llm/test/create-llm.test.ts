@@ -3,6 +3,7 @@ import { MemoryLogger } from '@alphaloop/ports/test-doubles';
 import { describe, expect, it } from 'vitest';
 import {
   classifySdkError,
+  checkLlmConfig,
   createLlm,
   DEFAULT_PRICES,
   llmConfigSchema,
@@ -64,6 +65,16 @@ describe('createLlm', () => {
   it('openai-compatible needs a base URL but no key', () => {
     expect(createLlm({ model: 'openai-compatible:llama3.1' }, { env: {} })._unsafeUnwrapErr().message).toContain('base URL');
     expect(createLlm({ model: 'openai-compatible:llama3.1', baseUrl: 'http://127.0.0.1:11434/v1' }, { env: {} }).isOk()).toBe(true);
+  });
+
+  it('checkLlmConfig says what createLlm would refuse, without building anything', () => {
+    expect(checkLlmConfig({ model: null }, {})._unsafeUnwrap().spec).toBeNull();
+    expect(checkLlmConfig({ model: 'openai-compatible:llama3.1' }, {})._unsafeUnwrapErr().message)
+      .toBe('LLM model openai-compatible:llama3.1 needs a base URL: pass --llm-base-url or set llm.baseUrl (e.g. http://127.0.0.1:11434/v1 for Ollama)');
+    expect(checkLlmConfig({ model: 'anthropic:claude-sonnet-4-5' }, {})._unsafeUnwrapErr().message).toContain('ANTHROPIC_API_KEY');
+    expect(checkLlmConfig({ model: 'anthropic:claude-sonnet-4-5' }, { ANTHROPIC_API_KEY: 'k' })._unsafeUnwrap().spec?.provider).toBe('anthropic');
+    expect(checkLlmConfig({ model: 'gpt-4o' }, {})._unsafeUnwrapErr().message).toContain('provider:model');
+    expect(checkLlmConfig({ model: null, temperature: 3 }, {})._unsafeUnwrapErr().message).toContain('temperature');
   });
 
   it('rejects unknown providers, malformed names, unknown keys and out-of-range values', () => {
