@@ -52,6 +52,7 @@ describe('bad market data: exit 2 and one line naming the file', () => {
     ['1e309', () => ({ 'price__close.csv': closes(30, at(10, 1, '1e309')) }), 'price__close.csv', ":12:3: number '1e309' out of range (it reads as infinity) for stock 2330 (column '2330')"],
     ['negative', () => ({ 'price__close.csv': closes(30, at(4, 2, '-5')) }), 'price__close.csv', ":6:4: negative price '-5' for stock 2454: prices must be > 0 (column '2454')"],
     ['zero', () => ({ 'price__close.csv': closes(30), 'price__開盤價.csv': closes(30, at(0, 0, '0')) }), 'price__開盤價.csv', ":2:2: zero price '0' for stock 1101: prices must be > 0 (column '1101')"],
+    ['negative-volume', () => ({ 'price__close.csv': closes(30), 'price__volume.csv': closes(30, at(3, 1, '-1000')) }), 'price__volume.csv', ":5:3: negative price:volume '-1000' for stock 2330: price:volume cannot be below 0 (column '2330')"],
     ['all-nan', () => ({ 'price__close.csv': closes(30, () => '') }), 'price__close.csv', ': no price:close value at all: every cell is missing (fill the file or remove it)'],
     ['header-only', () => ({ 'price__close.csv': 'date,1101,2330\n' }), 'price__close.csv', ': no data rows: a header and no dates'],
     ['one-row', () => ({ 'price__close.csv': closes(1) }), 'price__close.csv', ': only one date (2022-01-03) in price:close: a backtest needs at least two trading days (a signal is traded the next day)'],

@@ -59,9 +59,20 @@ export function fieldSpecOf(name: string): FieldSpec | undefined {
   return BY_NAME.get(name);
 }
 
+/** The fields that count or sum something traded or held (shares, value, capitalisation): a value must be ≥ 0. */
+export const COUNT_KEYS: ReadonlySet<string> = new Set(['price:volume', 'price:turnover', 'etl:market_value']);
+
 /** Whether a key or alias is a price (`price:收盤價`, `etl:adj_close`, …): values must be > 0. */
 export function isPriceField(name: string): boolean {
   return PRICE_KEYS.has(BY_NAME.get(name)?.key ?? name);
+}
+
+/** Which values a field may hold besides missing ones: prices > 0, counts (volume, turnover, market value) ≥ 0, others any finite number. */
+export type ValueDomain = 'positive' | 'non-negative' | 'any';
+
+export function valueDomainOf(name: string): ValueDomain {
+  const key = BY_NAME.get(name)?.key ?? name;
+  return PRICE_KEYS.has(key) ? 'positive' : COUNT_KEYS.has(key) ? 'non-negative' : 'any';
 }
 
 /** The canonical key for a long-format column name (`close`, `Close`, `price:收盤價`), or the name itself when unknown. */

@@ -71,6 +71,9 @@ describe('wide CSV: infinite values and prices ≤ 0 are errors with file:line:c
     ['etl__adj_close.csv', '-3.5', 'negative price', "'-3.5'"],
     ['etl__adj_high.csv', '0', 'zero price', "'0'"],
     ['price__volume.csv', 'inf', 'infinite value', "'inf'"],
+    ['price__volume.csv', '-1000', 'negative price:volume', "'-1000' for stock 2330: price:volume cannot be below 0"],
+    ['price__成交金額.csv', '-0.5', 'negative price:turnover', "'-0.5' for stock 2330: price:turnover cannot be below 0"],
+    ['etl__market_value.csv', '-1', 'negative etl:market_value', "'-1' for stock 2330"],
     ['monthly_revenue__去年同月增減(%).csv', '1e400', 'number', "'1e400' out of range"],
     ['fundamental_features__ROE稅後.csv', '-inf', 'infinite value', "'-inf'"],
   ])('%s with %s', async (name, cell, reason, detail) => {
@@ -273,6 +276,7 @@ describe('long CSV: the same rules, with file:line:column', () => {
     [`${header}2024-01-02,2330,590,593,1,,0\n`, 2, 7, "zero price '0' for 2330: prices must be > 0 (column 'price:最低價')"],
     [`${header}2024-01-02,2330,590,593,-inf,,580\n`, 2, 5, "infinite value '-inf' for 2330 (column 'volume')"],
     [`${header}2024-01-02,2330,590,593,1,Infinity,580\n`, 2, 6, "infinite value 'Infinity' for 2330 (column 'revenue_yoy')"],
+    [`${header}2024-01-02,2330,590,593,-1000,,580\n`, 2, 5, "negative price:volume '-1000' for 2330: price:volume cannot be below 0 (column 'volume')"],
   ])('%j', async (text, line, column, reason) => {
     const path = await longFile(text);
     const e = (await loadLongCsv(path))._unsafeUnwrapErr();

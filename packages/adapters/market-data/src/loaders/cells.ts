@@ -1,4 +1,5 @@
 import { civilFromDays, daysFromCivil } from '@alphaloop/engine';
+import type { ValueDomain } from '../fields.js';
 
 /** A cell that is not a value, or the reason it cannot be read. */
 export type CellResult = number | { readonly error: string };
@@ -42,11 +43,11 @@ export function parseNumberCell(cell: unknown): CellResult {
 
 /**
  * What is wrong with a parsed value of a field, or null: an infinite value (`inf`, or a number such as `1e309`
- * beyond the range of a double, which reads as infinity) in any field, and a price ≤ 0 (`price` = the field is a
- * price: see `isPriceField`). NaN (missing) is never a problem. `cell` is the cell as read and `subject` what the
- * value is of (`stock 2330`), for the message.
+ * beyond the range of a double, which reads as infinity) in any field, a price ≤ 0 and a count (volume, turnover)
+ * below 0 (`domain`: see `valueDomainOf`). NaN (missing) is never a problem. `cell` is the cell as read, `subject`
+ * what the value is of (`stock 2330`) and `field` the field's key, for the message.
  */
-export function valueProblem(value: number, cell: unknown, price: boolean, subject: string): string | null {
+export function valueProblem(value: number, cell: unknown, domain: ValueDomain, subject: string, field = 'value'): string | null {
   if (value !== value) return null;
   const text = typeof cell === 'string' && cell.trim() !== '' ? show(cell.trim()) : String(value);
   if (value === Infinity || value === -Infinity) {
@@ -54,7 +55,8 @@ export function valueProblem(value: number, cell: unknown, price: boolean, subje
       ? `number ${text} out of range (it reads as infinity) for ${subject}`
       : `infinite value ${text} for ${subject}`;
   }
-  if (price && value <= 0) return `${value === 0 ? 'zero' : 'negative'} price ${text} for ${subject}: prices must be > 0`;
+  if (domain === 'positive' && value <= 0) return `${value === 0 ? 'zero' : 'negative'} price ${text} for ${subject}: prices must be > 0`;
+  if (domain === 'non-negative' && value < 0) return `negative ${field} ${text} for ${subject}: ${field} cannot be below 0`;
   return null;
 }
 

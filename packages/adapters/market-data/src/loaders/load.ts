@@ -6,7 +6,7 @@ import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { describeCause, malformed, malformedFile, unavailable, type MarketDataError } from '../errors.js';
 import { contentHash } from '../hash.js';
 import { canonicalKey, MarketData } from '../market-data.js';
-import { isPriceField, keyOfFileStem } from '../fields.js';
+import { keyOfFileStem, valueDomainOf } from '../fields.js';
 import type { SyntheticMetadata } from '../synthetic/metadata.js';
 import { checkFields, type LoadedField } from './checks.js';
 import { readCsvRecords } from './csv-records.js';
@@ -81,7 +81,7 @@ export function loadWideCsvDirectory(dir: string, options: LoadOptions = {}): Re
       const key = canonicalKey(keyOfFileStem(name.slice(0, -4)));
       const other = fileOfKey.get(key);
       if (other !== undefined) return err(malformedFile(path, `holds ${key}, like ${other}: keep one of them`));
-      const parsed = parseWideCsv(path, text, { price: isPriceField(key) });
+      const parsed = parseWideCsv(path, text, { domain: valueDomainOf(key), field: key });
       if ('error' in parsed) return err(parsed.error);
       frames.set(key, parsed.frame);
       loaded.push({ key, file: path, frame: parsed.frame });

@@ -1,6 +1,6 @@
 import { isoDate, type Frame } from '@alphaloop/engine';
 import { malformed, type MarketDataError } from '../errors.js';
-import { fieldSpecOf, isPriceField, keyOfColumn } from '../fields.js';
+import { fieldSpecOf, keyOfColumn, valueDomainOf, type ValueDomain } from '../fields.js';
 import { isCellError, parseDateCell, parseNumberCell, valueProblem } from './cells.js';
 
 const DATE_COLUMNS = ['date', 'datetime', 'timestamp', 'day'];
@@ -10,8 +10,8 @@ const SYMBOL_COLUMNS = ['symbol', 'stock_id', 'ticker', 'code', 'asset', 'sid', 
 export interface LongLayout {
   readonly dateColumn: number;
   readonly symbolColumn: number;
-  /** `price`: the column holds a price (`isPriceField`), whose values must be > 0. */
-  readonly valueColumns: readonly { readonly index: number; readonly name: string; readonly key: string; readonly price: boolean }[];
+  /** `domain`: which values the column's field may hold (`valueDomainOf`: a price > 0, a volume ≥ 0). */
+  readonly valueColumns: readonly { readonly index: number; readonly name: string; readonly key: string; readonly domain: ValueDomain }[];
 }
 
 /**
@@ -27,7 +27,7 @@ export function longLayout(file: string, header: readonly string[]): LongLayout 
   if (dateColumn < 0) return { error: malformed(file, 1, `no date column: name one of ${DATE_COLUMNS.join(', ')}`) };
   const symbolColumn = lower.findIndex((n, i) => i !== dateColumn && SYMBOL_COLUMNS.includes(n));
   if (symbolColumn < 0) return { error: malformed(file, 1, `no symbol column: name one of ${SYMBOL_COLUMNS.join(', ')}`) };
-  const valueColumns: { index: number; name: string; key: string; price: boolean }[] = [];
+  const valueColumns: { index: number; name: string; key: string; domain: ValueDomain }[] = [];
   const byKey = new Map<string, string>();
   for (let i = 0; i < names.length; i++) {
     if (i === dateColumn || i === symbolColumn) continue;
@@ -37,7 +37,7 @@ export function longLayout(file: string, header: readonly string[]): LongLayout 
     const other = byKey.get(key);
     if (other !== undefined) return { error: malformed(file, 1, `columns '${other}' and '${name}' both hold ${key}`, { index: i + 1, name }) };
     byKey.set(key, name);
-    valueColumns.push({ index: i, name, key, price: isPriceField(key) });
+    valueColumns.push({ index: i, name, key, domain: valueDomainOf(key) });
   }
   if (!byKey.has('price:close')) {
     return { error: malformed(file, 1, `missing close column: name one 'close', 'price:close' or 'price:收盤價' (columns: ${names.join(', ')})`) };
@@ -49,7 +49,7 @@ export function longLayout(file: string, header: readonly string[]): LongLayout 
  * Collects the rows of a long table and turns them into one frame per value column on the union of dates ×
  * the sorted symbols. Each symbol's dates must be strictly increasing in file order (files sorted by date or
  * by symbol then date both qualify); a repeated (date, symbol) is an error, and so is an unreadable cell, an
- * infinite value or a price ≤ 0.
+ * infinite value, a price ≤ 0 or a negative volume.
  * Monthly fields (revenue) keep only the dates on which some symbol has a value: their publication days.
  */
 export class LongTableBuilder {
@@ -94,7 +94,7 @@ export class LongTableBuilder {
       const raw = cell(column.index);
       const v = parseNumberCell(raw);
       if (isCellError(v)) return malformed(file, line, `${v.error} for ${symbol}`, { index: column.index + 1, name: column.name });
-      const problem = valueProblem(v, raw, column.price, symbol);
+      const problem = valueProblem(v, raw, column.domain, symbol, column.key);
       if (problem !== null) return malformed(file, line, problem, { index: column.index + 1, name: column.name });
       parsed.push(v);
     }

@@ -2,17 +2,22 @@ import { isoDate, type Frame } from '@alphaloop/engine';
 import { malformed, malformedFile, type MarketDataError } from '../errors.js';
 import { isCellError, parseDateCell, parseNumberCell, valueProblem } from './cells.js';
 import { readCsvRecords } from './csv-records.js';
+import type { ValueDomain } from '../fields.js';
 
 /**
  * Parses one FinLab wide CSV (what `DataFrame.to_csv()` writes for `data.get(key)`): a header row
  * `date,<symbol>,<symbol>,…` (the first header cell is the index name and may be empty), then one row per
  * date: `2024-01-02,<value>,…`. Empty cells are missing values (NaN). Dates must be strictly increasing;
  * every row must have as many cells as the header; every cell must be a number or a missing marker; no value may
- * be infinite, and with `price: true` (the file holds a price, `isPriceField`) none may be ≤ 0. A file with a
+ * be infinite, and none may leave the field's `domain` (a price ≤ 0, a volume < 0: `valueDomainOf`). A file with a
  * header and no rows is an error too.
  */
-export function parseWideCsv(file: string, text: string, options: { readonly price?: boolean } = {}): { frame: Frame } | { error: MarketDataError } {
-  const price = options.price === true;
+export function parseWideCsv(
+  file: string,
+  text: string,
+  options: { readonly domain?: ValueDomain; readonly field?: string } = {},
+): { frame: Frame } | { error: MarketDataError } {
+  const domain = options.domain ?? 'any';
   let symbols: string[] | null = null;
   let width = 0;
   const dates: number[] = [];
@@ -54,10 +59,10 @@ export function parseWideCsv(file: string, text: string, options: { readonly pri
       const cell = fields[k + 1];
       const v = parseNumberCell(cell);
       if (isCellError(v)) return malformed(file, line, `${v.error} for stock ${(symbols as string[])[k]}`, { index: k + 2, name: (symbols as string[])[k] as string });
-      // finite and (for a price) positive: `v - v` is NaN for ±Infinity (and NaN, a missing value, is fine)
-      if ((price && v <= 0) || (v - v !== 0 && v === v)) {
+      // finite and inside the domain: `v - v` is NaN for ±Infinity (and NaN, a missing value, is fine)
+      if ((domain === 'positive' && v <= 0) || (domain === 'non-negative' && v < 0) || (v - v !== 0 && v === v)) {
         const stock = (symbols as string[])[k] as string;
-        return malformed(file, line, valueProblem(v, cell, price, `stock ${stock}`) as string, { index: k + 2, name: stock });
+        return malformed(file, line, valueProblem(v, cell, domain, `stock ${stock}`, options.field) as string, { index: k + 2, name: stock });
       }
       values[base + k] = v;
     }
