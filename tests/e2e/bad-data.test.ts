@@ -125,5 +125,11 @@ describe('odd but usable market data: it runs, and each file says what was done,
       ),
     ]);
     expect(result.stdout).toContain("Run 'odd': 1 iterations");
+    // backtest (and validate) load the same market and say the same, once each
+    const strategy = join(dir, 'strategy.js');
+    writeFileSync(strategy, "const close = data.get('price:close');\nreturn sim(close.isLargest(2), { resample: 'M' });\n");
+    const backtest = await runCli(['backtest', strategy, '--data', dir, '--holdout', 'none', '--log-level', 'silent'], { cwd });
+    expect(backtest.code, backtest.stderr).toBe(0);
+    expect(said(backtest.stderr).filter((l) => l.startsWith('alphaloop: warning: '))).toEqual(warnings);
   });
 });

@@ -70,6 +70,9 @@ export function openMarket(settings: Settings): ResultAsync<MarketData, StartupE
   return loadMarketData(settings.data).mapErr((e) => dataError(e.message));
 }
 
+/** What was done about odd but usable data (one line per warning, per file), for every command that loads a market. */
+export const marketWarningLines = (market: MarketData): string[] => market.warnings.map((w) => `alphaloop: warning: ${w.message}\n`);
+
 /** The effect strengths a config names (absent ones keep their defaults). */
 function definedEffects(effects: Readonly<Record<string, number | undefined>>): Record<string, number> {
   return Object.fromEntries(Object.entries(effects).filter((e): e is [string, number] => e[1] !== undefined));

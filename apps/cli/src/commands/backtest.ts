@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { StrategyMetrics } from '@alphaloop/domain';
 import { assessBacktest, robustScore } from '@alphaloop/domain';
-import { createBacktest, openMarket } from '../app.js';
+import { createBacktest, marketWarningLines, openMarket } from '../app.js';
 import { protocolFor } from '../protocol.js';
 import type { MainIo } from '../main.js';
 import type { Settings } from '../settings.js';
@@ -32,6 +32,7 @@ export async function backtestCommand(settings: Settings, file: string, io: Main
     io.stderr.write(`alphaloop: ${market.error.message}\n`);
     return market.error.exitCode;
   }
+  for (const line of marketWarningLines(market.value)) io.stderr.write(line);
   const protocol = protocolFor(settings, market.value);
   if (protocol.isErr()) {
     io.stderr.write(`alphaloop: ${protocol.error.message}\n`);

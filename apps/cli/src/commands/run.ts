@@ -1,6 +1,6 @@
 import type { LoopEvent } from '@alphaloop/executor';
 import type { Champion } from '@alphaloop/domain';
-import { openApp } from '../app.js';
+import { marketWarningLines, openApp } from '../app.js';
 import { syntheticBenchmarks } from '../benchmarks-cache.js';
 import { iterationLine, stagnationNotice, summaryText, type OutputStream } from '../progress.js';
 import { holdoutLine } from '../protocol.js';
@@ -33,7 +33,7 @@ export async function runCommand(settings: Settings, logger: LoggerPort, io: Run
   const description = app.market.description;
   say(`market: ${description.name}; ${description.symbolCount} symbols × ${description.dateCount} days (${description.startDate} … ${description.endDate})`);
   // what the loader found odd but did not refuse (one line each, naming the file): said once, with --json too
-  for (const warning of app.market.warnings) io.stderr.write(`alphaloop: warning: ${warning.message}\n`);
+  for (const line of marketWarningLines(app.market)) io.stderr.write(line);
   // the holdout is said at every start, and loudly when there is none
   const holdoutText = holdoutLine(app.protocol, description.endDate);
   if (app.protocol.holdoutStart === null) io.stderr.write(`alphaloop: WARNING ${holdoutText}\n`);

@@ -2,7 +2,7 @@ import { errAsync, ResultAsync } from 'neverthrow';
 import { MAX_PBO_SPLITS, probabilityOfOverfitting, type IterationRecord, type RunProtocol, type RunValidation } from '@alphaloop/domain';
 import type { MarketData } from '@alphaloop/adapter-market-data';
 import type { Storage } from '@alphaloop/adapter-storage-kysely';
-import { createBacktest, openDatabase, openMarket } from '../app.js';
+import { createBacktest, marketWarningLines, openDatabase, openMarket } from '../app.js';
 import type { MainIo } from '../main.js';
 import { protocolFor, sameExperiment } from '../protocol.js';
 import { allRecords } from '../run-report.js';
@@ -117,6 +117,7 @@ export async function validateCommand(settings: Settings, io: MainIo, options: V
     const protocol = stored.value;
     const market = await openMarket(settings);
     if (market.isErr()) return fail(market.error.message, market.error.exitCode);
+    for (const line of marketWarningLines(market.value)) io.stderr.write(line);
     // the data and seed the run used, nothing else (its split, folds and costs come from the stored protocol)
     const backtest = { ...settings.backtest, holdoutStart: protocol.holdoutStart ?? ('none' as const), folds: protocol.folds, feeRatio: protocol.feeRatio, taxRatio: protocol.taxRatio };
     const requested = protocolFor({ ...settings, backtest }, market.value);
