@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli, storedHistory, tempDir } from './cli.js';
 
-/** `alphaloop run` SIGKILLed (no chance to clean up) just after its `lines`-th iteration line; resolves when it is dead. */
-function killedAfter(cwd: string, lines: number): Promise<void> {
+/** `alphaloop run` SIGKILLed (no chance to clean up) just after its `lines`-th iteration line; resolves with its stderr when it is dead. */
+function killedAfter(cwd: string, lines: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(['run', '--run', 'killed', '--until-stopped', '--symbols', '60'], { cwd });
     let stderr = '';
@@ -12,14 +12,15 @@ function killedAfter(cwd: string, lines: number): Promise<void> {
       if ((stderr.match(/^\[\d+\/∞\]/gm) ?? []).length >= lines) setTimeout(() => child.kill('SIGKILL'), 50);
     });
     child.on('error', reject);
-    child.on('close', () => resolve());
+    child.on('close', () => resolve(stderr));
   });
 }
 
 describe('a run SIGKILLed five times, then resumed', () => {
   it('has a record for every number it handed out: the iterations in flight are level 0 interrupted, no gaps', async () => {
     const cwd = tempDir('killed');
-    for (let kill = 0; kill < 5; kill++) await killedAfter(cwd, 2);
+    const said: string[] = [];
+    for (let kill = 0; kill < 5; kill++) said.push(await killedAfter(cwd, 2));
     const resumed = await runCli(['run', '--run', 'killed', '--iterations', '2', '--symbols', '60'], { cwd });
     expect(resumed.code, resumed.stderr).toBe(0);
     const records = await storedHistory({ cwd }, 'killed');
@@ -29,7 +30,10 @@ describe('a run SIGKILLed five times, then resumed', () => {
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
     expect(interrupted.length).toBeLessThanOrEqual(5);
     for (const r of interrupted) expect(r.level).toBe(0);
-    // the kills before the last were found by the next start; the resumed run reports what it recorded
-    expect(resumed.stderr + records.length).toMatch(/interrupted: iterations? [\d, ]+ stopped with (its|their) process before being stored|^\d+$/m);
+    // each kill's iteration in flight is found by the next start, which says so: the numbers said are the ones recorded
+    const reported = [...said, resumed.stderr].join('\n')
+      .matchAll(/interrupted: iterations? ([\d, ]+) stopped with (?:its|their) process before being stored/g);
+    const numbers = [...reported].flatMap((m) => (m[1] as string).split(', ').map(Number));
+    expect(numbers.sort((a, b) => a - b)).toEqual(interrupted.map((r) => r.iteration));
   }, 180_000);
 });
