@@ -13,7 +13,7 @@ import { ORACLE_SOURCE } from '@alphaloop/adapter-market-data';
 import { createLogger, openApp } from '@alphaloop/cli/app';
 import { allRecords } from '@alphaloop/cli/run-report';
 import { resolveSettings } from '@alphaloop/cli/settings';
-import type { IterationRecord } from '@alphaloop/domain';
+import { correlationOnOverlap, type IterationRecord } from '@alphaloop/domain';
 
 const iterations = Number(process.argv[2] ?? 1000);
 const seeds = (process.argv[3] ?? '11,12,13').split(',').filter(Boolean).map(Number);
@@ -39,24 +39,7 @@ function ranks(values: readonly number[]): number[] {
   return out;
 }
 
-function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = (a[i] as number) - ma;
-    const db = (b[i] as number) - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
-const spearman = (a: readonly number[], b: readonly number[]): number => pearson(ranks(a), ranks(b));
+const spearman = (a: readonly number[], b: readonly number[]): number => correlationOnOverlap(ranks(a), ranks(b)).correlation;
 
 function foldSpread(record: IterationRecord): number {
   const sharpes = (record.evidence?.folds ?? []).map((fold) => fold.sharpe ?? 0);
