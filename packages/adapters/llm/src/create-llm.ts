@@ -75,22 +75,30 @@ class ComposedLlm implements LlmAdapter {
 /**
  * Checks the `llm` section without opening anything: the schema, the `provider:model` spelling, the API key a
  * provider requires and the base URL openai-compatible needs. The app calls it at start-up (exit 2 before the
- * database is opened); `createLlm` calls it again.
+ * database is opened); `createLlm` checks the same, the key and base URL where it builds the SDK model.
  */
 export function checkLlmConfig(
   config: LlmConfigInput,
   env: Environment = process.env,
 ): Result<{ readonly config: LlmConfig; readonly spec: ModelSpec | null }, LlmConfigError> {
-  const mask = secretMasker(env);
+  return parseLlmConfig(config, env).andThen((parsed) =>
+    parsed.spec === null ? ok(parsed) : providerRequirements(parsed.spec, env, parsed.config.baseUrl).map(() => parsed),
+  );
+}
+
+/** The section against its schema and its `provider:model` spelling (what holds whatever transport is used). */
+function parseLlmConfig(
+  config: LlmConfigInput,
+  env: Environment,
+): Result<{ readonly config: LlmConfig; readonly spec: ModelSpec | null }, LlmConfigError> {
   const parsed = llmConfigSchema.safeParse(config);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(llm)'}: ${i.message}`);
-    return err({ kind: 'llm_config_invalid', message: mask(`Invalid llm configuration: ${issues.join('; ')}`) });
+    return err({ kind: 'llm_config_invalid', message: secretMasker(env)(`Invalid llm configuration: ${issues.join('; ')}`) });
   }
   const c = parsed.data;
   if (c.model === null) return ok({ config: c, spec: null });
-  return parseModelSpec(c.model)
-    .andThen((spec) => providerRequirements(spec, env, c.baseUrl).map(() => ({ config: c, spec })));
+  return parseModelSpec(c.model).map((spec) => ({ config: c, spec }));
 }
 
 /**
@@ -102,7 +110,8 @@ export function checkLlmConfig(
 export function createLlm(config: LlmConfigInput, deps: CreateLlmDeps = {}): Result<LlmAdapter, LlmConfigError> {
   const env = deps.env ?? process.env;
   const mask = secretMasker(env);
-  const checked = checkLlmConfig(config, env);
+  // the key and base URL matter only to the SDK transport: createLanguageModel checks them (an injected client needs neither)
+  const checked = parseLlmConfig(config, env);
   if (checked.isErr()) return err(checked.error);
   const { config: c, spec } = checked.value;
   if (spec === null) return ok(new NotConfiguredLlm());
