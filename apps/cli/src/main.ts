@@ -1,5 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readConfigFile, resolveSettings, type Settings } from './settings.js';
+import type { MainIo } from './io.js';
+
+export type { MainIo } from './io.js';
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage (flag, config or input), 130 interrupted. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -80,12 +83,6 @@ function settingsFrom(flags: Flags, env: NodeJS.ProcessEnv): Settings {
   const settings = resolveSettings({ ...(file.value ? { file: file.value } : {}), env, flags: flagSettings(flags) });
   if (settings.isErr()) throw new UsageError(settings.error.message);
   return settings.value;
-}
-
-export interface MainIo {
-  readonly stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
-  readonly stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
 }
 
 export function buildProgram(io: MainIo, setExit: (code: number) => void): Command {

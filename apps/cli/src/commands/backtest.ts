@@ -3,7 +3,7 @@ import type { StrategyMetrics } from '@alphaloop/domain';
 import { assessBacktest, robustScore } from '@alphaloop/domain';
 import { createBacktest, marketWarningLines, openMarket } from '../app.js';
 import { protocolFor } from '../protocol.js';
-import type { MainIo } from '../main.js';
+import type { MainIo } from '../io.js';
 import type { Settings } from '../settings.js';
 
 const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(digits));

@@ -2,7 +2,7 @@ import { LEVEL_NAMES, type IterationRecord } from '@alphaloop/domain';
 import { archiveLine, championLines, loadRunReport, protocolLine, type RunReport } from '../run-report.js';
 import type { Storage } from '@alphaloop/adapter-storage-kysely';
 import { openDatabase } from '../app.js';
-import type { MainIo } from '../main.js';
+import type { MainIo } from '../io.js';
 import type { Settings } from '../settings.js';
 
 async function withStorage(settings: Settings, io: MainIo, use: (storage: Storage) => Promise<number>): Promise<number> {

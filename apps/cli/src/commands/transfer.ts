@@ -1,7 +1,7 @@
 import { exportRunJsonlFile, importJsonlFile, type ImportReport } from '@alphaloop/adapter-storage-kysely';
 import { generateSyntheticMarket, writeMarketCsv } from '@alphaloop/adapter-market-data';
 import { openDatabase } from '../app.js';
-import type { MainIo } from '../main.js';
+import type { MainIo } from '../io.js';
 import type { Settings } from '../settings.js';
 
 /** `alphaloop export --out FILE`: the whole run as JSONL (protocol, records, champions, archive, validation). */

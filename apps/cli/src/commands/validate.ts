@@ -3,7 +3,7 @@ import { MAX_PBO_SPLITS, probabilityOfOverfitting, type IterationRecord, type Ru
 import type { MarketData } from '@alphaloop/adapter-market-data';
 import type { Storage } from '@alphaloop/adapter-storage-kysely';
 import { createBacktest, marketWarningLines, openDatabase, openMarket } from '../app.js';
-import type { MainIo } from '../main.js';
+import type { MainIo } from '../io.js';
 import { protocolFor, sameExperiment } from '../protocol.js';
 import { allRecords } from '../run-report.js';
 import type { Settings } from '../settings.js';
