@@ -2,8 +2,6 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readConfigFile, resolveSettings, type Settings } from './settings.js';
 import type { MainIo } from './io.js';
 
-export type { MainIo } from './io.js';
-
 /** Exit codes: 0 success, 1 failure, 2 bad usage (flag, config or input), 130 interrupted. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 

@@ -45,5 +45,5 @@ export {
 } from './prompt.js';
 export { API_KEY_ENV, LLM_PROVIDERS, parseModelSpec, type LlmProvider, type ModelSpec } from './model-spec.js';
 export { DEFAULT_PRICES, PriceBook, type ModelPrice, type PriceTable } from './pricing.js';
-export { createLanguageModel, apiKeyFor, providerRequirements } from './providers.js';
+export { createLanguageModel, apiKeyFor } from './providers.js';
 export { maskSecrets, secretMasker, secretsFromEnv, type Environment, type NamedSecret } from './secrets.js';

@@ -59,10 +59,11 @@ export function parseWideCsv(
       const cell = fields[k + 1];
       const v = parseNumberCell(cell);
       if (isCellError(v)) return malformed(file, line, `${v.error} for stock ${(symbols as string[])[k]}`, { index: k + 2, name: (symbols as string[])[k] as string });
-      // finite and inside the domain: `v - v` is NaN for ±Infinity (and NaN, a missing value, is fine)
-      if ((domain === 'positive' && v <= 0) || (domain === 'non-negative' && v < 0) || (v - v !== 0 && v === v)) {
+      // only a value ≤ 0 or ±Infinity (`v - v` is NaN for it; NaN, a missing value, is fine) can be wrong: valueProblem decides
+      if (v <= 0 || (v - v !== 0 && v === v)) {
         const stock = (symbols as string[])[k] as string;
-        return malformed(file, line, valueProblem(v, cell, domain, `stock ${stock}`, options.field) as string, { index: k + 2, name: stock });
+        const problem = valueProblem(v, cell, domain, `stock ${stock}`, options.field);
+        if (problem !== null) return malformed(file, line, problem, { index: k + 2, name: stock });
       }
       values[base + k] = v;
     }
