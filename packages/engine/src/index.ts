@@ -35,17 +35,10 @@ export { diffKernel, emaKernel, entryExitKernel, pctChangeKernel, riseFallKernel
 export { quantileRowKernel, rankKernel, selectKernel, zscoreKernel } from './kernels/cross-section.js';
 export { holdUntilKernel } from './kernels/hold-until.js';
 export { PLAIN_MEMORY, WasmArena, type KernelMemory, type WasmKernels } from './wasm/arena.js';
-export { KERNELS, type Kernel, type KernelContext, type Value } from './evaluate/registry.js';
-export {
-  BufferPool,
-  evaluateGraph,
-  evaluateGraphReference,
-  evaluateGraphWithReport,
-  type EvaluateOptions,
-  type EvaluationReport,
-  type MarketFrames,
-} from './evaluate/evaluate.js';
-export { markRowOnly, rowOnlyNodes, streamTraits, type StreamTraits } from './evaluate/row-only.js';
+export { evaluateGraph, evaluateGraphWithReport, type EvaluateOptions, type EvaluationReport, type MarketFrames } from './evaluate/evaluate.js';
+export { evaluateGraphReference } from './evaluate/reference.js';
+export { BufferPool } from './evaluate/pool.js';
+export { planEvaluation, type EvaluationPlan, type PlanShape } from './evaluate/plan.js';
 export { backtestGraph, simStatistics, type Backtest, type BacktestOptions } from './evaluate/backtest.js';
 export { sim, type PriceFrames, type SimResult } from './sim/sim.js';
 export { buildSchedule, positionRowsRead, resampleTimestamps, runEndIndex, upperBound, type Rebalance } from './sim/schedule.js';

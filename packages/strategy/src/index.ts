@@ -1,11 +1,13 @@
 export type { FactorGraph, GraphNode, NodeId, NodeType, ParamValue, Resample, SimOptions, TradeAt, ValueType } from './graph/types.js';
 export {
   OPERATION_CATALOGUE,
+  isOpName,
   operationSpec,
   resultTypeOf,
   type ArgSpec,
   type OperationCategory,
   type OperationKind,
+  type OpName,
   type OperationSpec,
   type ParamBound,
   type ParamSpec,

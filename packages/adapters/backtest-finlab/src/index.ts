@@ -9,6 +9,6 @@ export {
   type BacktestOptions,
   type ResolvedBacktestOptions,
 } from './options.js';
-export { estimateBacktestBytes, memoryPlan, type MemoryPlan } from './memory.js';
+export { estimateBacktestBytes } from './memory.js';
 export { fromEngineError } from './errors.js';
 export type { BacktestMetrics } from './pipeline.js';

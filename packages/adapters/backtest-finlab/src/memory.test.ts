@@ -1,9 +1,9 @@
-import { evaluateGraphWithReport, positionRowsRead } from '@alphaloop/engine';
+import { evaluateGraphWithReport, planEvaluation, positionRowsRead } from '@alphaloop/engine';
 import { compileStrategy, MUTATION_OPERATORS, mutate, seededRandom, templateStrategy, type CompiledStrategy } from '@alphaloop/strategy';
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES, testMarket } from '../test/support/market.js';
 import { prepareMarket } from './market.js';
-import { checkMemoryBudget, estimateBacktestBytes, memoryPlan } from './memory.js';
+import { checkMemoryBudget, estimateBacktestBytes } from './memory.js';
 
 const { market, context } = testMarket({ dates: 200, symbols: 400, complete: true });
 const prepared = prepareMarket(market, context)._unsafeUnwrap();
@@ -33,13 +33,13 @@ function measuredBytes(code: string | CompiledStrategy): { bytes: number; full: 
   };
 }
 
-describe('memoryPlan', () => {
+describe('the memory estimate (the engine\'s evaluation plan)', () => {
   it.each([...runnable, ...extra])('is never below what the evaluator allocates: %s', (code) => {
     const graph = compileStrategy(code, context)._unsafeUnwrap().graph;
-    const plan = memoryPlan(graph, prepared.rows, prepared.cols);
+    const plan = planEvaluation(graph, { rows: prepared.rows, cols: prepared.cols, someRows: graph.options.resample !== null })._unsafeUnwrap();
     const measured = measuredBytes(code);
-    expect(plan.fullFrames).toBeGreaterThanOrEqual(measured.full);
-    expect(plan.fullFrames + plan.blockBuffers).toBeGreaterThanOrEqual(measured.full + measured.blocks);
+    expect(plan.wholeFrames).toBeGreaterThanOrEqual(measured.full);
+    expect(plan.slots).toBe(measured.blocks);
     expect(estimateBacktestBytes(graph, prepared.rows, prepared.cols)).toBeGreaterThan(measured.bytes);
   });
 
@@ -57,7 +57,10 @@ describe('memoryPlan', () => {
 
   it('counts one copy per market field read and keeps cross-sectional intermediates in blocks', () => {
     const graph = compileStrategy(STRATEGIES.neverHolds, context)._unsafeUnwrap().graph; // close < 0: the root only
-    expect(memoryPlan(graph, 200, 400)).toEqual({ fullFrames: 1, blockBuffers: 0, blockRows: 163, stateCells: 0, dataFrames: 1 });
+    const plan = planEvaluation(graph, { rows: 200, cols: 400, someRows: graph.options.resample !== null })._unsafeUnwrap();
+    expect({ whole: plan.wholeFrames, slots: plan.slots, blockRows: plan.blockRows, stateCells: plan.stateCells, fields: plan.fields })
+      .toEqual({ whole: 1, slots: 0, blockRows: 163, stateCells: 0, fields: ['price:close'] });
+    expect(estimateBacktestBytes(graph, 200, 400)).toBe((1 + 1 + 2) * 200 * 400 * 8);
   });
 });
 

@@ -5,7 +5,8 @@ import type { Frame } from '../frame.js';
 import { positionRowsRead } from '../sim/schedule.js';
 import { sim, type SimResult } from '../sim/sim.js';
 import { computeStatistics, type Statistics } from '../stats/statistics.js';
-import { evaluateGraph, type BufferPool, type MarketFrames } from './evaluate.js';
+import { evaluateGraph, type MarketFrames } from './evaluate.js';
+import type { BufferPool } from './pool.js';
 
 export interface BacktestOptions {
   /** Reuse whole-frame buffers across backtests (the position buffer is returned to it after `sim`). */

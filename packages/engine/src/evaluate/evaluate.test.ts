@@ -1,10 +1,9 @@
-import { DEFAULT_SIM_OPTIONS, OPERATION_CATALOGUE, type FactorGraph, type GraphNode } from '@alphaloop/strategy';
+import { DEFAULT_SIM_OPTIONS, type FactorGraph, type GraphNode } from '@alphaloop/strategy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backtestGraph } from './backtest.js';
-import { evaluateGraph, evaluateGraphReference, evaluateGraphWithReport } from './evaluate.js';
-import { STREAMS } from './streams.js';
-import { KERNELS } from './registry.js';
+import { evaluateGraph, evaluateGraphWithReport } from './evaluate.js';
+import { evaluateGraphReference } from './reference.js';
 import { frameRow } from '../frame.js';
 import { rollingSumKernel } from '../kernels/rolling.js';
 import { buildGraph, simOptionsArbitrary, stepsArbitrary } from '../../test/support/graphs.js';
@@ -15,16 +14,6 @@ const node = (id: number, op: string, args: number[], params: (number | string)[
   id, op, args, params, type,
 });
 const graph = (nodes: GraphNode[], root = nodes.length - 1): FactorGraph => ({ nodes, root, options: DEFAULT_SIM_OPTIONS });
-
-describe('kernel registry', () => {
-  it('has a kernel for every operation of the catalogue', () => {
-    const missing = OPERATION_CATALOGUE.map((s) => s.name).filter((name) => KERNELS[name] === undefined);
-    expect(missing).toEqual([]);
-    const leaves = new Set(['const', 'data']);
-    const noStream = OPERATION_CATALOGUE.map((s) => s.name).filter((name) => !leaves.has(name) && STREAMS[name] === undefined);
-    expect(noStream).toEqual([]);
-  });
-});
 
 describe('evaluateGraph', () => {
   it('evaluates close > close.average(5) like the kernels do', () => {
@@ -179,7 +168,7 @@ describe('order-preserving rank skip', () => {
 
 describe('BufferPool', () => {
   it('reuses whole-frame buffers across backtests without changing results', async () => {
-    const { BufferPool } = await import('./evaluate.js');
+    const { BufferPool } = await import('./pool.js');
     const pool = new BufferPool();
     const g = graph([
       node(0, 'data', [], ['price:close'], 'float_frame'),

@@ -13,7 +13,8 @@ import type { Frame } from '../frame.js';
 import { positionRowsRead } from '../sim/schedule.js';
 import { sim } from '../sim/sim.js';
 import { backtestGraph, simStatistics } from './backtest.js';
-import { BufferPool, evaluateGraph, evaluateGraphWithReport, type MarketFrames } from './evaluate.js';
+import { evaluateGraph, evaluateGraphWithReport, type MarketFrames } from './evaluate.js';
+import { BufferPool } from './pool.js';
 
 const base = smallMarket(160, 9);
 const fields = new Map<string, Frame>(base.fields as Map<string, Frame>);

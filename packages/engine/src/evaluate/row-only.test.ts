@@ -1,27 +1,14 @@
 import { compileStrategy, type GraphNode } from '@alphaloop/strategy';
 import { STRATEGY_CORPUS, TEST_FIELDS } from '@alphaloop/strategy/testing';
 import { describe, expect, it } from 'vitest';
-import { lagOf, rowDemand, rowOnlyNodes, streamTraits } from './row-only.js';
-import { STREAMS } from './streams.js';
+import type { FactorGraph } from '@alphaloop/strategy';
+import { opTraits } from '../ops/index.js';
+import { planEvaluation } from './plan.js';
+import { rowDemand } from './row-only.js';
 
-const PARAM_CANDIDATES: readonly (readonly number[])[] = [[], [5], [5, 3], [0.5], [0.1, 0.9]];
-
-describe('streamTraits', () => {
-  it.each(Object.keys(STREAMS))('matches how the evaluator runs %s', (op) => {
-    const made = PARAM_CANDIDATES.map((params) => {
-      const node = { id: 2, op, args: [0, 1, 1], params, type: 'float_frame' } as unknown as GraphNode;
-      return (STREAMS[op] as NonNullable<(typeof STREAMS)[string]>)(node, { rows: 10, cols: 3 });
-    }).find((r) => r.isOk());
-    if (made === undefined) throw new Error(`no parameters build ${op}`);
-    const { history, rowwise } = made._unsafeUnwrap();
-    expect({ history, rowwise }).toEqual(streamTraits(op));
-  });
-
-  it('has no traits for the leaves', () => {
-    expect(streamTraits('data')).toBeUndefined();
-    expect(streamTraits('const')).toBeUndefined();
-  });
-});
+/** The plan's row-only marks when only some rows are read. */
+const rowOnlyNodes = (g: FactorGraph): Uint8Array => planEvaluation(g, { rows: 100, cols: 3, someRows: true })._unsafeUnwrap().rowOnly;
+const lagOf = (n: GraphNode): number | null => opTraits(n.op)?.lag?.(n.params) ?? null;
 
 describe('rowOnlyNodes', () => {
   const context = { fields: TEST_FIELDS, dateCount: 2500 };
@@ -53,7 +40,7 @@ return (c > c.shift(1)).holdUntil(c < 0, 5);`)).toEqual([]);
   it('marks only computed frame nodes of the corpus (never data, constants or numbers)', () => {
     for (const source of STRATEGY_CORPUS) {
       const g = graphOf(source);
-      rowOnlyNodes(g).forEach((m, i) => {
+      rowOnlyNodes(g).forEach((m: number, i: number) => {
         if (m === 1) expect(['data', 'const']).not.toContain(g.nodes[i]?.op);
         if (m === 1) expect(g.nodes[i]?.type).not.toBe('number');
       });
@@ -86,8 +73,9 @@ describe('rowDemand', () => {
   /** The rows of each row-only node, by op name, for a graph on a grid of `rows` rows. */
   const demand = (source: string, requested: number[], rows: number) => {
     const g = compileStrategy(source, context)._unsafeUnwrap().graph;
-    const marks = rowOnlyNodes(g);
-    const lists = rowDemand(g.nodes, marks, g.root, Int32Array.from(requested), rows);
+    const plan = planEvaluation(g, { rows, cols: 3, someRows: true })._unsafeUnwrap();
+    const marks = plan.rowOnly;
+    const lists = rowDemand(plan.nodes, plan.traits, marks, g.root, Int32Array.from(requested), rows);
     const byOp: Record<string, number[]> = {};
     g.nodes.forEach((n, i) => {
       const l = lists[i];
@@ -121,6 +109,6 @@ return c.abs().pctChange(5) > 0;`, [0, 2, 7], 10)).toEqual({ gt: [0, 2, 7], pctC
     const g = compileStrategy(`const c = data.get('price:close');
 return c.ema(5) > 1;`, context)._unsafeUnwrap().graph;
     const none = new Uint8Array(g.nodes.length);
-    expect(rowDemand(g.nodes, none, g.root, Int32Array.from([1, 2]), 10).every((l) => l === undefined)).toBe(true);
+    expect(rowDemand(g.nodes, g.nodes.map((n) => opTraits(n.op)), none, g.root, Int32Array.from([1, 2]), 10).every((l) => l === undefined)).toBe(true);
   });
 });

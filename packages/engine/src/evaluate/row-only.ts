@@ -1,41 +1,9 @@
-import type { FactorGraph, GraphNode } from '@alphaloop/strategy';
-
-/** How an operation reads its input, as the streaming evaluator runs it. */
-export interface StreamTraits {
-  /** The first argument is read with history (rows before the current one). */
-  readonly history: boolean;
-  /** Row t of the output depends only on input rows, with no state carried from row to row. */
-  readonly rowwise: boolean;
-}
-
-/** Rolling windows and lags: row t reads a fixed span of input rows ending at t (see kernels/rolling.ts). */
-const WINDOWED = new Set([
-  'average', 'rollingMean', 'rollingSum', 'rollingMax', 'rollingMin', 'rollingStd', 'sustain',
-  'shift', 'pctChange', 'diff', 'rise', 'fall', 'isEntry', 'isExit',
-]);
-const RECURSIVE = new Set(['ema', 'rsi', 'holdUntil']);
-const LEAVES = new Set(['data', 'const']);
-
-/**
- * The traits of a catalogue operation (undefined for the leaves `data` and `const`): rolling windows and
- * lags read history and can compute any row on its own, recursive ops carry state from row to row, every
- * other operation (elementwise, cross-sectional) is row-wise. `streams.ts` builds its ops with these traits (tested).
- */
-export function streamTraits(op: string): StreamTraits | undefined {
-  if (LEAVES.has(op)) return undefined;
-  if (WINDOWED.has(op)) return { history: true, rowwise: true };
-  if (RECURSIVE.has(op)) return { history: false, rowwise: false };
-  return { history: false, rowwise: true };
-}
-
-const LAGS = new Set(['shift', 'pctChange', 'diff', 'rise', 'fall']);
+import type { GraphNode } from '@alphaloop/strategy';
+import type { OpTraits } from '../ops/index.js';
 
 /** How far back a lag reads (row t reads input rows t and t − n); null for any other op. */
-export function lagOf(node: GraphNode): number | null {
-  if (node.op === 'isEntry' || node.op === 'isExit') return 1;
-  if (!LAGS.has(node.op)) return null;
-  const n = node.params[0];
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+function lagOf(node: GraphNode, traits: OpTraits | undefined): number | null {
+  return traits?.lag?.(node.params) ?? null;
 }
 
 /**
@@ -50,7 +18,7 @@ export function markRowOnly(
   nodes: readonly GraphNode[],
   root: number,
   frameNode: (i: number) => boolean,
-  traits: (i: number) => StreamTraits | undefined,
+  traits: (i: number) => OpTraits | undefined,
   reachable: (i: number) => boolean,
 ): Uint8Array {
   const count = nodes.length;
@@ -64,9 +32,10 @@ export function markRowOnly(
     const t = frameNode(i) ? traits(i) : undefined;
     // (a reachable node other than the root always has a reachable reader)
     if (t !== undefined && t.rowwise && blocked[i] === 0) rowOnly[i] = 1;
-    const windowed = t?.history === true && lagOf(node) === null;
+    // a window (not a lag) reads a whole window of its past inputs per row: those stay computed on every row
+    const windowed = t !== undefined && t.past.length > 0 && lagOf(node, t) === null;
     for (let k = 0; k < node.args.length; k++) {
-      if (rowOnly[i] === 0 || (windowed && k === 0)) blocked[node.args[k] as number] = 1;
+      if (rowOnly[i] === 0 || (windowed && t.past.includes(k))) blocked[node.args[k] as number] = 1;
     }
   }
   return rowOnly;
@@ -79,6 +48,7 @@ export function markRowOnly(
  */
 export function rowDemand(
   nodes: readonly GraphNode[],
+  traits: readonly (OpTraits | undefined)[],
   rowOnly: Uint8Array,
   root: number,
   requested: Int32Array,
@@ -95,7 +65,8 @@ export function rowDemand(
     const own = marks[i];
     if (rowOnly[i] !== 1 || own === undefined) continue;
     const node = nodes[i] as GraphNode;
-    const lag = lagOf(node);
+    const t = traits[i];
+    const lag = lagOf(node, t);
     for (let k = 0; k < node.args.length; k++) {
       const a = node.args[k] as number;
       if (rowOnly[a] !== 1) continue;
@@ -105,7 +76,7 @@ export function rowDemand(
         marks[a] = m;
       }
       // a shift reads only row t − n of its input; the other lags rows t and t − n
-      const current = !(k === 0 && node.op === 'shift');
+      const current = !(k === 0 && t?.lagOnly === true);
       for (let t = 0; t < rows; t++) {
         if (own[t] === 0) continue;
         if (current) m[t] = 1;
@@ -119,26 +90,4 @@ export function rowDemand(
     lists[i] = list;
   }
   return lists;
-}
-
-/**
- * `markRowOnly` on a graph as compiled (reachability from the root; frame nodes by type), for planners outside
- * the evaluator such as a memory guard. The evaluator may skip a few more nodes (an order-only `rank`).
- */
-export function rowOnlyNodes(graph: FactorGraph): Uint8Array {
-  const nodes = graph.nodes;
-  const count = nodes.length;
-  const reachable = new Uint8Array(count);
-  if (graph.root >= 0 && graph.root < count) reachable[graph.root] = 1;
-  for (let i = count - 1; i >= 0; i--) {
-    if (reachable[i] === 0) continue;
-    for (const a of (nodes[i] as GraphNode).args) if (Number.isInteger(a) && a >= 0 && a < i) reachable[a] = 1;
-  }
-  return markRowOnly(
-    nodes,
-    graph.root,
-    (i) => nodes[i] !== undefined && nodes[i]?.type !== 'number',
-    (i) => streamTraits((nodes[i] as GraphNode).op),
-    (i) => reachable[i] === 1,
-  );
 }

@@ -85,22 +85,25 @@ const lag = (defaultValue?: number): ParamSpec => ({
 });
 const count = (doc: string): ParamSpec => ({ name: 'n', type: 'integer', min: 1, max: 10_000, doc });
 
-const arithmetic = (name: string, operator: string, doc: string): OperationSpec => ({
+/** A spec whose name keeps its literal type (so `OpName` lists every operation). */
+type Named<N extends string> = OperationSpec & { readonly name: N };
+
+const arithmetic = <N extends string>(name: N, operator: string, doc: string): Named<N> => ({
   name, kind: 'binary', source: `a ${operator} b`, operators: [operator],
   args: [{ name: 'a', types: FLOAT_OR_NUMBER }, { name: 'b', types: FLOAT_OR_NUMBER }],
   params: [], result: 'float_frame', category: 'arithmetic', doc,
 });
-const comparison = (name: string, operators: readonly string[], doc: string): OperationSpec => ({
+const comparison = <N extends string>(name: N, operators: readonly string[], doc: string): Named<N> => ({
   name, kind: 'binary', source: `a ${operators[0] ?? ''} b`, operators,
   args: [{ name: 'a', types: FLOAT_OR_NUMBER }, { name: 'b', types: FLOAT_OR_NUMBER }],
   params: [], result: 'bool_frame', category: 'comparison', doc,
 });
-const rolling = (name: string, method: string, doc: string): OperationSpec => ({
+const rolling = <N extends string>(name: N, method: string, doc: string): Named<N> => ({
   name, kind: 'method', source: `x.rolling(n).${method}()`, method, chain: 'rolling',
   args: [{ name: 'x', types: FLOAT }], params: [window()], result: 'float_frame', category: 'time_series', doc,
 });
 
-export const OPERATION_CATALOGUE: readonly OperationSpec[] = [
+const CATALOGUE = [
   // A finite number. Scalar ⊕ scalar arithmetic is folded at compile time, so constants only meet frames.
   { name: 'const', kind: 'literal', source: '1.5', args: [], result: 'number', category: 'literal',
     params: [{ name: 'value', type: 'number', doc: 'the value' }],
@@ -241,13 +244,23 @@ export const OPERATION_CATALOGUE: readonly OperationSpec[] = [
       { name: 'upper', type: 'number', min: -1e15, max: 1e15, doc: 'upper bound (≥ lower)' },
     ],
     result: 'float_frame', category: 'combination', doc: 'limit values to [lower, upper]' },
-];
+] as const satisfies readonly OperationSpec[];
 
-const BY_NAME: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_CATALOGUE.map((spec) => [spec.name, spec]));
+/** Every graph operation's name: a registry keyed by it (the engine's) fails to compile when one is missing. */
+export type OpName = (typeof CATALOGUE)[number]['name'];
+
+export const OPERATION_CATALOGUE: readonly (OperationSpec & { readonly name: OpName })[] = CATALOGUE;
+
+const BY_NAME: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_CATALOGUE.map((spec: OperationSpec) => [spec.name, spec]));
 
 /** The spec of a graph op, or undefined for a name that is not in the catalogue. */
 export function operationSpec(name: string): OperationSpec | undefined {
   return BY_NAME.get(name);
+}
+
+/** Whether a graph op's name is in the catalogue. */
+export function isOpName(name: string): name is OpName {
+  return BY_NAME.has(name);
 }
 
 /** Resolves an op's result type for the given receiver type. */

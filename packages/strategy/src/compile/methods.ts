@@ -90,31 +90,50 @@ export function isRollingCall(object: Expression): object is CallExpression {
     object.callee.property.type === 'Identifier' && object.callee.property.name === 'rolling';
 }
 
-/** `x.rolling(n).mean()` and friends. */
+/** `x.rolling(n).mean()` and friends, and `x.rolling(n).corr(y)`: the window goes into rolling(n), other frames into the method. */
 export function compileRollingCall(core: CompilerCore, node: CallExpression, rolling: CallExpression, method: string, depth: number): Compiled {
   const spec = ROLLING_METHODS.get(method);
   if (spec === undefined) {
     const close = suggest(method, [...ROLLING_METHODS.keys()]);
     return core.fail(node.callee, 'unknown_method', `rolling(n) has no method ${quoteText(method)}.${close.length > 0 ? ` Did you mean ${quotedList(close)}?` : ''}`,
-      `after rolling(n) write one of ${quotedList([...ROLLING_METHODS.keys()].map((m) => `.${m}()`))}`);
+      `after rolling(n) write one of ${quotedList([...ROLLING_METHODS.values()].map(aggregation))}`);
   }
-  if (node.arguments.length > 0) {
-    return core.fail(node, 'wrong_arguments', `rolling(n).${method}() takes no arguments; the window goes into rolling(n)`,
-      `write x.rolling(20).${method}()`);
+  const frames = spec.args.slice(1);
+  const written = `x.rolling(n)${aggregation(spec)}`;
+  if (node.arguments.length !== frames.length) {
+    return core.fail(node, 'wrong_arguments', frames.length === 0
+      ? `rolling(n).${method}() takes no arguments; the window goes into rolling(n)`
+      : `rolling(n).${method}() takes ${frames.length === 1 ? 'one frame' : `${frames.length} frames`} (${frames.map((f) => f.name).join(', ')}), got ${node.arguments.length} arguments; the window goes into rolling(n)`,
+    `write ${written.replace('(n)', '(20)')}`);
+  }
+  if (rolling.arguments.length !== spec.params.length) {
+    return core.fail(rolling, 'wrong_arguments',
+      `rolling(n).${method}() takes ${spec.params.length} argument (${spec.params.map((p) => p.name).join(', ')}), got ${rolling.arguments.length}`, `write ${spec.source}`);
   }
   if (rolling.callee.type !== 'MemberExpression' || rolling.callee.object.type === 'Super') {
-    return core.fail(rolling, 'forbidden_syntax', 'rolling(n) must be called on a frame', `write x.rolling(20).${method}()`);
+    return core.fail(rolling, 'forbidden_syntax', 'rolling(n) must be called on a frame', `write ${written.replace('(n)', '(20)')}`);
   }
   const receiver = compileExpression(core, rolling.callee.object, depth + 1);
   if (receiver.isErr()) return receiver;
-  return applySpec(core, node, spec, receiver.value, rolling.arguments, depth, `rolling(n).${method}()`);
+  // source order of `applySpec`: the frame arguments after the receiver, then the params
+  return applySpec(core, node, spec, receiver.value, [...node.arguments, ...rolling.arguments], depth, `rolling(n).${method}()`);
+}
+
+/** `a, b or c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
+}
+
+/** `.mean()`, `.corr(y)`: how a rolling method is written after `x.rolling(n)`. */
+function aggregation(spec: OperationSpec): string {
+  return spec.source.slice(spec.source.indexOf(').') + 1);
 }
 
 /** `x.method(args)` for a catalogue method. */
 export function compileMethodCall(core: CompilerCore, node: CallExpression, receiver: Value, method: string, depth: number): Compiled {
   if (method === 'rolling') {
     return core.fail(node, 'wrong_arguments', 'rolling(n) must be followed by an aggregation',
-      `write x.rolling(n).mean(), .sum(), .max(), .min() or .std()`);
+      `write x.rolling(n)${listed([...ROLLING_METHODS.values()].map(aggregation))}`);
   }
   const spec = PLAIN_METHODS.get(method);
   if (spec === undefined) {

@@ -104,13 +104,13 @@ function printNode(nodes: readonly GraphNode[], names: readonly (string | undefi
   const receiver = arg(0);
   const target = receiver.precedence < PRIMARY ? `(${receiver.text})` : receiver.text;
   const params = node.params.map(formatParam);
-  if (spec?.chain === 'rolling') return { text: `${target}.rolling(${params[0] ?? ''}).${spec.method ?? op}()`, precedence: PRIMARY };
+  const frameArgs = node.args.slice(1).map((_, i) => arg(i + 1).text);
+  if (spec?.chain === 'rolling') return { text: `${target}.rolling(${params[0] ?? ''}).${spec.method ?? op}(${frameArgs.join(', ')})`, precedence: PRIMARY };
   if (op === 'holdUntil') {
     const parts = [arg(1).text, ...params];
     if (node.args.length > 2) parts.push(arg(2).text);
     return { text: `${target}.holdUntil(${parts.join(', ')})`, precedence: PRIMARY };
   }
-  const frameArgs = node.args.slice(1).map((_, i) => arg(i + 1).text);
   return { text: `${target}.${spec?.method ?? op}(${[...frameArgs, ...params].join(', ')})`, precedence: PRIMARY };
 }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { OPERATION_CATALOGUE } from '../../src/catalogue/operations.js';
 import { TEST_FIELDS } from './market.js';
 
 /** Names declared so far, by type, so later expressions can refer to them. */
@@ -18,6 +19,10 @@ const number = fc.oneof(
   fc.double({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }).map((x) => Math.round(x * 1000) / 1000),
 );
 const literal = number.map((n): Render => () => (n < 0 ? `(${n})` : String(n)));
+/** The catalogue's `x.rolling(n).<method>()` aggregations, and those that take a second frame (`corr(y)`). */
+const ROLLING = OPERATION_CATALOGUE.filter((spec) => spec.chain === 'rolling');
+const rollingOne = ROLLING.filter((spec) => spec.args.length === 1).map((spec) => spec.method ?? spec.name);
+const rollingPair = ROLLING.filter((spec) => spec.args.length === 2).map((spec) => spec.method ?? spec.name);
 const maybeParens = (render: Render, wrap: boolean): Render => (wrap ? (env) => `(${render(env)})` : render);
 
 /**
@@ -38,7 +43,10 @@ export const arbitraryStrategy: fc.Arbitrary<string> = (() => {
           (env) => (swap ? `${c(env)} ${op} (${a(env)})` : `(${a(env)}) ${op} ${c(env)}`)),
         f.map((a): Render => (env) => `-(${a(env)})`),
         fc.tuple(f, window).map(([a, n]): Render => (env) => `(${a(env)}).average(${n})`),
-        fc.tuple(f, window, fc.constantFrom('mean', 'sum', 'max', 'min', 'std')).map(([a, n, m]): Render => (env) => `(${a(env)}).rolling(${n}).${m}()`),
+        fc.tuple(f, window, fc.constantFrom(...rollingOne)).map(([a, n, m]): Render => (env) => `(${a(env)}).rolling(${n}).${m}()`),
+        ...(rollingPair.length === 0 ? [] : [
+          fc.tuple(f, window, f, fc.constantFrom(...rollingPair)).map(([a, n, b, m]): Render => (env) => `(${a(env)}).rolling(${n}).${m}(${b(env)})`),
+        ]),
         fc.tuple(f, fc.integer({ min: 0, max: 120 })).map(([a, n]): Render => (env) => `(${a(env)}).shift(${n})`),
         fc.tuple(f, lag, fc.constantFrom('pctChange', 'diff')).map(([a, n, m]): Render => (env) => `(${a(env)}).${m}(${n})`),
         fc.tuple(f, fc.integer({ min: 2, max: 60 }), fc.constantFrom('ema', 'rsi')).map(([a, n, m]): Render => (env) => `(${a(env)}).${m}(${n})`),
